@@ -1,0 +1,1 @@
+"""Stages that turn an intermediate document into values: readers, sections, tables, metadata."""

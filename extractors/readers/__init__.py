@@ -1,0 +1,4 @@
+"""Readers: one module per input format, each ``read(data, source, settings) -> Document``.
+
+They are registered in :data:`pipeline.formats.READERS`.
+"""

@@ -1,0 +1,153 @@
+"""The intermediate document every reader produces.
+
+A :class:`Document` is an ordered list of blocks: :class:`TextBlock` (one line or paragraph of
+text) and :class:`TableBlock` (a grid of :class:`Cell` that keeps row/col spans). Every block and
+cell carries a :class:`Locator` so that each extracted value can be traced back to its source:
+page (PDF), line (text), table/row/column index (HTML, Word, PDF tables) or bounding box.
+
+Readers for every input format (text, HTML, Markdown, Word, PDF) produce this same shape; the
+section locator, table extractors, checks and writers only ever see a ``Document``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Locator:
+    """Where something was found in the source. All fields optional; set what the format knows.
+
+    ``page`` and ``line`` are 1-based (as a person counts); ``table``, ``row`` and ``col`` are
+    0-based indexes into the document's tables and a table's grid.
+    """
+
+    page: int | None = None
+    line: int | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    offset: int | None = None
+
+    def describe(self) -> str:
+        """A short locator a person can follow, e.g. ``p4 table 2 row 7 col 3`` or ``line 42``."""
+        parts: list[str] = []
+        if self.page is not None:
+            parts.append(f"p{self.page}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.table is not None:
+            parts.append(f"table {self.table}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.col is not None:
+            parts.append(f"col {self.col}")
+        if self.offset is not None:
+            parts.append(f"char {self.offset}")
+        if self.bbox is not None:
+            parts.append("bbox " + ",".join(f"{v:.1f}" for v in self.bbox))
+        return " ".join(parts)
+
+
+@dataclass(slots=True)
+class Cell:
+    """One anchor cell of a table grid. A merged cell appears once, with its spans.
+
+    ``text`` is the cell text with line breaks replaced by a space (readers join ``<br>``,
+    paragraph breaks and PDF line wraps that way); ``None`` is never used: an empty cell has ``""``.
+    """
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+    locator: Locator = field(default_factory=Locator)
+
+
+@dataclass(slots=True)
+class TableBlock:
+    """A table as a grid of anchor cells (row-major). ``n_rows``/``n_cols`` give the grid size."""
+
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    locator: Locator = field(default_factory=Locator)
+
+    def rows(self) -> list[list[Cell]]:
+        """Anchor cells grouped by the row they start in, each row ordered by column."""
+        grouped: list[list[Cell]] = [[] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            if 0 <= cell.row < self.n_rows:
+                grouped[cell.row].append(cell)
+        for row in grouped:
+            row.sort(key=lambda c: c.col)
+        return grouped
+
+    def text(self) -> str:
+        """All cell texts, a line per row, tab-separated (for keyword search and debugging)."""
+        return "\n".join("\t".join(c.text for c in row) for row in self.rows())
+
+    @classmethod
+    def from_rows(cls, rows: list[list[str]], locator: Locator | None = None) -> TableBlock:
+        """Build a span-less grid from plain rows of strings (text and Markdown readers, tests)."""
+        base = locator or Locator()
+        cells: list[Cell] = []
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                loc = Locator(page=base.page, line=(base.line + r) if base.line else None,
+                              table=base.table, row=r, col=c)
+                cells.append(Cell(text=text, row=r, col=c, locator=loc))
+        n_cols = max((len(r) for r in rows), default=0)
+        return cls(cells=cells, n_rows=len(rows), n_cols=n_cols, locator=base)
+
+
+@dataclass(slots=True)
+class TextBlock:
+    """A line or paragraph of text in reading order."""
+
+    text: str
+    locator: Locator = field(default_factory=Locator)
+
+
+Block = TextBlock | TableBlock
+
+
+@dataclass(slots=True)
+class ReaderIssue:
+    """Something a reader noticed that the result must carry (code from :mod:`pipeline.errors`)."""
+
+    code: str
+    message: str
+    page: int | None = None
+    fatal: bool = False
+
+
+@dataclass(slots=True)
+class Document:
+    """What a reader returns: blocks in reading order, plus what the reader noticed."""
+
+    source_path: str
+    format: str
+    blocks: list[Block] = field(default_factory=list)
+    pages: int | None = None
+    issues: list[ReaderIssue] = field(default_factory=list)
+
+    def tables(self) -> Iterator[TableBlock]:
+        for block in self.blocks:
+            if isinstance(block, TableBlock):
+                yield block
+
+    def text_blocks(self) -> Iterator[TextBlock]:
+        for block in self.blocks:
+            if isinstance(block, TextBlock):
+                yield block
+
+    def plain_text(self) -> str:
+        """All text blocks and table texts joined by newlines (classification, debugging)."""
+        out: list[str] = []
+        for block in self.blocks:
+            out.append(block.text if isinstance(block, TextBlock) else block.text())
+        return "\n".join(out)

@@ -1,0 +1,90 @@
+"""The result of processing one document: status, metadata, cells, checks, sections, errors.
+
+One :class:`ReportResult` per input file. Writers turn a list of them into the dataset tables
+(``schemas/tables.py``); ``gongkai show`` prints one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    OK = "ok"  # every table found; no cell ambiguous/unreadable/not found
+    PARTIAL = "partial"  # some table absent or some cells ambiguous/unreadable/not found
+    FAILED = "failed"  # the document could not be processed (see errors)
+    NOT_A_REPORT = "not_a_report"  # not an annual report in the 2019/2021 layouts (incl. pre-2019)
+
+
+class CheckStatus(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_ASSESSABLE = "not_assessable"  # some input cell is null
+
+
+@dataclass(slots=True)
+class CellValue:
+    """One numeric cell of tables 二, 三, 四."""
+
+    table: str  # active | applications | review_litigation
+    cell: str  # canonical code from cell_codes.csv
+    value: float | None
+    unit: str
+    raw: str  # the cell text exactly as it appeared ("" when not found)
+    flag: str | None  # see pipeline.errors.CELL_FLAGS
+    page: int | None = None
+    locator: str = ""
+
+
+@dataclass(slots=True)
+class CheckResult:
+    rule: str  # A1 … A6 (template_spec.md §7)
+    scope: str  # the column or row the rule was applied to
+    lhs: float | None
+    rhs: float | None
+    status: CheckStatus
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SectionText:
+    section: int  # 1–6
+    heading: str  # as printed
+    text: str  # the prose of the section (tables excluded)
+
+
+@dataclass(slots=True)
+class ErrorRecord:
+    stage: str
+    code: str  # catalog code, pipeline.errors
+    message: str
+
+
+@dataclass(slots=True)
+class ReportResult:
+    report_id: str  # sha256 of the raw bytes
+    source_path: str
+    source_name: str
+    format: str = ""
+    issuer: str | None = None
+    year: int | None = None
+    template: str = "UNKNOWN"  # F2021 | F2019 | PRE2019 | UNKNOWN
+    table_templates: dict[str, str] = field(default_factory=dict)
+    status: Status = Status.FAILED
+    pipeline_version: str = ""
+    title: str | None = None
+    cells: list[CellValue] = field(default_factory=list)
+    checks: list[CheckResult] = field(default_factory=list)
+    sections: list[SectionText] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+
+    def add_error(self, stage: str, code: str, message: str) -> None:
+        self.errors.append(ErrorRecord(stage=stage, code=code, message=message))
+
+    def cell_map(self) -> dict[str, CellValue]:
+        return {c.cell: c for c in self.cells}
+
+    @property
+    def checks_failed(self) -> int:
+        return sum(1 for c in self.checks if c.status is CheckStatus.FAIL)

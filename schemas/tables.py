@@ -1,0 +1,142 @@
+"""Explicit pyarrow schemas of the dataset tables (the public contract in OUTPUT.md).
+
+Every field has a description (field metadata ``description``); every schema carries the
+pipeline version in its metadata. ``rows_for(result)`` turns one ``ReportResult`` into plain row
+dicts per table; ``build_table(name, rows)`` makes a typed ``pyarrow.Table`` from them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyarrow as pa
+
+from pipeline import PIPELINE_VERSION
+from pipeline.result import ReportResult
+
+
+def _f(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": description})
+
+
+_REPORTS = [
+    _f("report_id", pa.string(), "sha256 (hex) of the raw input bytes; the key of every other table", False),
+    _f("source_path", pa.string(), "path (or URL) the document was read from", False),
+    _f("source_name", pa.string(), "file name of the source", False),
+    _f("format", pa.string(), "txt, html, md, pdf, docx, doc … detected from the content, not only the suffix"),
+    _f("issuer", pa.string(), "the body that issued the report, as printed in the title"),
+    _f("year", pa.int16(), "the report year (the year the report is about, not the publication date)"),
+    _f("template", pa.string(), "F2021, F2019, PRE2019 or UNKNOWN (template_spec.md §0)"),
+    _f("status", pa.string(), "ok, partial, failed or not_a_report", False),
+    _f("pipeline_version", pa.string(), "version of gongkai that wrote the row", False),
+    _f("title", pa.string(), "the report title as printed"),
+    _f("table_templates", pa.string(), "JSON object: layout detected per table (active, applications, …)"),
+    _f("n_cells", pa.int32(), "number of cell rows written for the report"),
+    _f("n_values", pa.int32(), "number of cells with a non-null value"),
+    _f("n_flagged", pa.int32(), "number of cells with a flag other than blank/dash"),
+    _f("checks_failed", pa.int32(), "number of arithmetic checks with status fail"),
+    _f("error_codes", pa.string(), "comma-separated error codes recorded for the report (see errors)"),
+]
+
+_CELLS = [
+    _f("report_id", pa.string(), "→ reports.report_id", False),
+    _f("table", pa.string(), "active (二), applications (三) or review_litigation (四)", False),
+    _f("cell", pa.string(), "canonical code from cell_codes.csv, e.g. applications.result.granted@total", False),
+    _f("value", pa.float64(), "the number as printed; null when blank, a dash, unreadable or ambiguous"),
+    _f("unit", pa.string(), "件, 项, 万元, 元 …"),
+    _f("raw", pa.string(), "the cell text exactly as it appeared in the source"),
+    _f("flag", pa.string(), "why a value is null or doubtful: blank, dash, ambiguous, unreadable, not_found …"),
+    _f("page", pa.int16(), "PDF page number (1-based) where the cell was found"),
+    _f("locator", pa.string(), "where the cell was found: line, table/row/column index, bbox"),
+]
+
+_CHECKS = [
+    _f("report_id", pa.string(), "→ reports.report_id", False),
+    _f("rule", pa.string(), "rule id A1…A6 (template_spec.md §7)", False),
+    _f("scope", pa.string(), "what the rule was applied to: a T3 column, a T3 row, or a T4 group", False),
+    _f("lhs", pa.float64(), "left-hand side of the equation (null when an input is null)"),
+    _f("rhs", pa.float64(), "right-hand side of the equation (null when an input is null)"),
+    _f("status", pa.string(), "pass, fail or not_assessable (an input cell is null)", False),
+    _f("cells", pa.string(), "comma-separated cell codes involved"),
+]
+
+_SECTIONS = [
+    _f("report_id", pa.string(), "→ reports.report_id", False),
+    _f("section", pa.int8(), "section number 1–6 (一…六)", False),
+    _f("heading", pa.string(), "the heading as printed"),
+    _f("text", pa.string(), "the prose of the section (tables excluded)"),
+]
+
+_ERRORS = [
+    _f("report_id", pa.string(), "→ reports.report_id (null when the file could not be read at all)"),
+    _f("source_path", pa.string(), "path of the document", False),
+    _f("stage", pa.string(), "pipeline stage that recorded the error (read, classify, tables …)", False),
+    _f("code", pa.string(), "stable error code (pipeline/errors.py)", False),
+    _f("message", pa.string(), "what happened, for a person"),
+]
+
+
+def _schema(fields: list[pa.Field], description: str) -> pa.Schema:
+    return pa.schema(fields, metadata={"pipeline_version": PIPELINE_VERSION, "description": description})
+
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "reports": _schema(_REPORTS, "one row per input document"),
+    "cells": _schema(_CELLS, "one row per numeric cell of tables 二, 三, 四 (long, tidy)"),
+    "checks": _schema(_CHECKS, "the arithmetic rules (勾稽关系) evaluated on every report"),
+    "sections": _schema(_SECTIONS, "the prose of the six sections"),
+    "errors": _schema(_ERRORS, "what could not be processed, and why"),
+}
+
+TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
+
+_SILENT_FLAGS = {None, "blank", "dash"}
+
+
+def rows_for(result: ReportResult) -> dict[str, list[dict[str, Any]]]:
+    """Plain row dicts, per table, for one report."""
+    rid = result.report_id
+    report = {
+        "report_id": rid,
+        "source_path": result.source_path,
+        "source_name": result.source_name,
+        "format": result.format,
+        "issuer": result.issuer,
+        "year": result.year,
+        "template": result.template,
+        "status": str(result.status),
+        "pipeline_version": result.pipeline_version or PIPELINE_VERSION,
+        "title": result.title,
+        "table_templates": json.dumps(result.table_templates, ensure_ascii=False, sort_keys=True),
+        "n_cells": len(result.cells),
+        "n_values": sum(1 for c in result.cells if c.value is not None),
+        "n_flagged": sum(1 for c in result.cells if c.flag not in _SILENT_FLAGS),
+        "checks_failed": result.checks_failed,
+        "error_codes": ",".join(dict.fromkeys(e.code for e in result.errors)),
+    }
+    cells = [
+        {"report_id": rid, "table": c.table, "cell": c.cell, "value": c.value, "unit": c.unit,
+         "raw": c.raw, "flag": c.flag, "page": c.page, "locator": c.locator}
+        for c in result.cells
+    ]
+    checks = [
+        {"report_id": rid, "rule": k.rule, "scope": k.scope, "lhs": k.lhs, "rhs": k.rhs,
+         "status": str(k.status), "cells": ",".join(k.cells)}
+        for k in result.checks
+    ]
+    sections = [
+        {"report_id": rid, "section": s.section, "heading": s.heading, "text": s.text}
+        for s in result.sections
+    ]
+    errors = [
+        {"report_id": rid or None, "source_path": result.source_path, "stage": e.stage,
+         "code": e.code, "message": e.message}
+        for e in result.errors
+    ]
+    return {"reports": [report], "cells": cells, "checks": checks, "sections": sections, "errors": errors}
+
+
+def build_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    """A typed table for ``name`` from row dicts (columns in schema order)."""
+    return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
