@@ -1,0 +1,89 @@
+"""Format detection from content, and the registry of readers (one per input format).
+
+``detect_format`` looks at the bytes (magic numbers, markup), using the file suffix only as a
+tie-breaker, so a ``.html`` that is really a PDF or a ``.doc`` that is really an HTML page is read
+by the right reader. ``READERS`` maps a format name to the reader function, imported lazily so a
+run over text files never loads the PDF stack.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import zipfile
+from collections.abc import Callable
+from io import BytesIO
+
+from pipeline.document import Document
+from pipeline.settings import ReaderSettings
+
+ReaderFn = Callable[[bytes, str, ReaderSettings], Document]
+
+# format name -> "module:function"
+READERS: dict[str, str] = {
+    "txt": "extractors.readers.text:read",
+    "html": "extractors.readers.html:read",
+    "md": "extractors.readers.markdown:read",
+    "docx": "extractors.readers.docx:read",
+    "doc": "extractors.readers.doc:read",
+    "pdf": "extractors.readers.pdf:read",
+}
+
+# Suffixes gongkai picks up when it walks a folder.
+KNOWN_SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".md", ".markdown", ".docx", ".doc", ".pdf", ".wps"}
+)
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HTML_MARKERS = re.compile(
+    rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p|span|br|tr|td)[\s>/]", re.IGNORECASE
+)
+_MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
+
+
+def reader_for(fmt: str) -> ReaderFn:
+    """The reader function registered for ``fmt`` (KeyError when none is)."""
+    module_name, func_name = READERS[fmt].split(":")
+    module = importlib.import_module(module_name)
+    fn: ReaderFn = getattr(module, func_name)
+    return fn
+
+
+def _looks_binary(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls > max(8, len(head) // 50)
+
+
+def detect_format(data: bytes, suffix: str = "") -> str | None:
+    """Name of the format of ``data`` (a key of READERS), or None when it is none we read."""
+    suffix = suffix.lower()
+    head = data[:4096]
+    stripped = head.lstrip()
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(BytesIO(data)) as zf:
+                names = set(zf.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return "docx" if suffix == ".docx" else None  # a damaged .docx: let its reader report it
+        return "docx" if "word/document.xml" in names else None
+    if head.startswith(_OLE2):
+        return "doc"
+    if _looks_binary(head):
+        return None
+    if _HTML_MARKERS.search(stripped[:4096]) and stripped[:1] == b"<" or len(_HTML_MARKERS.findall(head)) >= 3:
+        return "html"
+    if suffix in {".md", ".markdown"}:
+        return "md"
+    try:
+        sample = head.decode("utf-8", errors="ignore")
+    except Exception:  # pragma: no cover - decode with errors=ignore does not raise
+        sample = ""
+    if _MD_TABLE_SEP.search(sample):
+        return "md"
+    return "txt"
