@@ -1,0 +1,188 @@
+"""One visible pipeline: the stages that turn one input file into a ``ReportResult``.
+
+The stages run in the order of :data:`STAGES`; each is a small function with one job that reads
+and extends the shared :class:`Extraction` state. A stage stops the document by raising
+``ExtractionError`` (a catalog code); any other exception becomes ``internal_error``. Either way
+the result is recorded and the caller (a batch) goes on with the next file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extractors.metadata import ReportMetadata, read_metadata
+from extractors.sections import LocatedSections, locate_sections
+from extractors.tables.extract import TableExtraction, extract_tables
+from pipeline import PIPELINE_VERSION
+from pipeline.checks import run_checks
+from pipeline.document import Document
+from pipeline.errors import ERROR_KINDS, ExtractionError
+from pipeline.formats import READERS, detect_format, reader_for
+from pipeline.result import CellValue, ReportResult, Status
+from pipeline.settings import ExtractSettings
+
+_FATAL_FLAGS = {"ambiguous", "unreadable", "not_found"}
+
+
+@dataclass
+class Extraction:
+    """State shared by the stages for one document."""
+
+    data: bytes
+    result: ReportResult
+    settings: ExtractSettings
+    suffix: str = ""
+    document: Document | None = None
+    metadata: ReportMetadata | None = None
+    sections: LocatedSections | None = None
+    tables: TableExtraction | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def stage_read(ex: Extraction) -> None:
+    """Bytes → intermediate Document, by the reader registered for the detected format."""
+    if not ex.data.strip():
+        raise ExtractionError("empty_file", "the file is empty")
+    fmt = detect_format(ex.data, ex.suffix)
+    if fmt is None or fmt not in READERS:
+        raise ExtractionError("unknown_format", "the content is not text, HTML, Markdown, Word or PDF")
+    ex.result.format = fmt
+    document = reader_for(fmt)(ex.data, ex.result.source_path, ex.settings.reader)
+    for issue in document.issues:
+        stage = "read" if issue.page is None else f"read p{issue.page}"
+        ex.result.add_error(stage, issue.code, issue.message)
+        if issue.fatal:
+            raise ExtractionError(issue.code, issue.message)
+    ex.document = document
+
+
+def stage_metadata(ex: Extraction) -> None:
+    """Title, issuer and report year; decides whether this is a report at all."""
+    assert ex.document is not None
+    meta = read_metadata(ex.document)
+    ex.metadata = meta
+    ex.result.title, ex.result.issuer, ex.result.year = meta.title, meta.issuer, meta.year
+    if meta.year is None:
+        ex.result.add_error("metadata", "year_unknown", "no report year in the title or the statistics period")
+    if meta.issuer is None:
+        ex.result.add_error("metadata", "issuer_unknown", "no issuing body in the title")
+
+
+def stage_sections(ex: Extraction) -> None:
+    """The six sections by their headings; the prose of each."""
+    assert ex.document is not None
+    ex.sections = locate_sections(ex.document)
+    ex.result.sections = ex.sections.texts()
+    for number in ex.sections.missing():
+        ex.result.add_error("sections", "section_missing", f"section {number} heading not found")
+
+
+def stage_classify(ex: Extraction) -> None:
+    """Not a report, or a pre-2019 report: stop here with that status (not a failure)."""
+    assert ex.document is not None and ex.metadata is not None and ex.sections is not None
+    if ex.metadata.is_pre2019(ex.sections):
+        ex.result.template = "PRE2019"
+        ex.result.status = Status.NOT_A_REPORT
+        ex.result.add_error("classify", "pre2019_format",
+                            f"report year {ex.metadata.year}: pre-2019 format, tables not extracted")
+        raise _Stop
+    if not ex.metadata.is_report(ex.sections):
+        ex.result.status = Status.NOT_A_REPORT
+        raise ExtractionError("not_a_report", "no annual-report title and fewer than three section headings")
+
+
+def stage_tables(ex: Extraction) -> None:
+    """Tables 二, 三, 四 → one cell row per canonical cell of the detected layout."""
+    assert ex.document is not None and ex.sections is not None and ex.metadata is not None
+    ex.tables = extract_tables(ex.document, ex.sections, ex.metadata.year, ex.settings)
+    ex.result.cells = ex.tables.cells
+    ex.result.table_templates = dict(ex.tables.templates)
+    ex.result.template = ex.tables.template
+    for err in ex.tables.errors:
+        ex.result.errors.append(err)
+
+
+def stage_checks(ex: Extraction) -> None:
+    """Arithmetic rules A1–A6 on every report, stored whatever their outcome."""
+    ex.result.checks = run_checks(ex.result.cells, ex.result.template)
+
+
+def stage_status(ex: Extraction) -> None:
+    ex.result.status = decide_status(ex.result.cells, ex.tables)
+
+
+STAGES: tuple[tuple[str, Callable[[Extraction], None]], ...] = (
+    ("read", stage_read),
+    ("metadata", stage_metadata),
+    ("sections", stage_sections),
+    ("classify", stage_classify),
+    ("tables", stage_tables),
+    ("checks", stage_checks),
+    ("status", stage_status),
+)
+
+
+class _Stop(Exception):
+    """A stage decided the document is done (e.g. pre-2019); not an error."""
+
+
+def decide_status(cells: list[CellValue], tables: TableExtraction | None) -> Status:
+    if tables is None or not cells:
+        return Status.FAILED
+    if tables.absent or any(c.flag in _FATAL_FLAGS for c in cells):
+        return Status.PARTIAL
+    return Status.OK
+
+
+def report_id_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def extract_bytes(data: bytes, source_path: str, settings: ExtractSettings | None = None,
+                  suffix: str | None = None) -> ReportResult:
+    """Run every stage on ``data``; never raises for a bad document (see result.status/errors)."""
+    settings = settings or ExtractSettings()
+    result = ReportResult(
+        report_id=report_id_of(data),
+        source_path=source_path,
+        source_name=Path(source_path).name,
+        pipeline_version=PIPELINE_VERSION,
+    )
+    ex = Extraction(data=data, result=result, settings=settings,
+                    suffix=suffix if suffix is not None else Path(source_path).suffix)
+    for name, stage in STAGES:
+        started = time.perf_counter()
+        try:
+            stage(ex)
+        except _Stop:
+            break
+        except ExtractionError as err:
+            if result.status is not Status.NOT_A_REPORT:
+                result.status = Status.FAILED
+            if not any(e.code == err.code for e in result.errors):
+                result.add_error(ERROR_KINDS[err.code].stage, err.code, err.message)
+            break
+        except Exception as err:  # noqa: BLE001 - one bad document never stops a batch
+            result.status = Status.FAILED
+            result.add_error(name, "internal_error", f"{type(err).__name__}: {err}")
+            break
+        finally:
+            ex.timings[name] = time.perf_counter() - started
+    return result
+
+
+def extract_file(path: str | Path, settings: ExtractSettings | None = None) -> ReportResult:
+    """Read ``path`` and extract it; an unreadable file gives a failed result, not an exception."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        result = ReportResult(report_id="", source_path=str(path), source_name=path.name,
+                              pipeline_version=PIPELINE_VERSION)
+        result.add_error("read", "file_unreadable", f"{type(err).__name__}: {err.strerror or err}")
+        return result
+    return extract_bytes(data, str(path), settings)
