@@ -1,63 +1,258 @@
-"""Run the pipeline over many files (sequential first version; see issue 5 for the full runner)."""
+"""Run the pipeline over many files: incremental, parallel, crash-safe.
+
+``run_batch`` lists the inputs (``inputs.plan_batch``), skips what the manifest says is done,
+sends the rest to an executor (a supervised process pool, or Dask), and writes the outcomes in
+small parts (``writer``) that are committed to the manifest only once their files are in place.
+A run killed at any point loses no committed part; the next run removes half-written files,
+rewrites parts holding superseded rows, and processes only what is left.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pipeline.converter import extract_file
-from pipeline.formats import KNOWN_SUFFIXES
-from pipeline.result import ReportResult, Status
+from pipeline import PIPELINE_VERSION
+from pipeline.executors import (
+    DEFAULT_MAX_TASKS_PER_WORKER,
+    DEFAULT_TIMEOUT_S,
+    DEFAULT_WORKER_MEMORY_MB,
+    DaskExecutor,
+    LocalProcessExecutor,
+    PoolSettings,
+)
+from pipeline.inputs import ScanRules, Shard, iter_input_files, plan_batch
+from pipeline.manifest import Manifest, ManifestError
+from pipeline.outcome import DocumentOutcome
+from pipeline.progress import Reporter, SilentReporter
 from pipeline.settings import ExtractSettings
-from pipeline.writer import write_dataset
+from pipeline.writer import DatasetFiles, new_part_id, new_run_id
+
+__all__ = ["BatchFatalError", "BatchOptions", "BatchSummary", "iter_input_files", "run_batch"]
+
+# A part is written when this many documents are buffered, or this long after the last one.
+DEFAULT_CHUNK_DOCS = 500
+DEFAULT_FLUSH_S = 60.0
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_FATAL, EXIT_NOTHING_TO_DO = 0, 1, 2, 3, 99
+
+
+class BatchFatalError(Exception):
+    """The run cannot go on (output not writable, manifest unusable, another run holds the lock)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How a batch runs (everything but the per-document extraction settings)."""
+
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_tasks_per_worker: int = DEFAULT_MAX_TASKS_PER_WORKER
+    worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB
+    force: bool = False
+    retry_failed: bool = False
+    shard: Shard = field(default_factory=Shard)
+    executor: str = "local"  # local | dask
+    scheduler: str | None = None  # dask scheduler address; None with executor=dask: a local cluster
+    dask_client: Any = None  # an existing distributed.Client (tests, notebooks)
+    chunk_docs: int = DEFAULT_CHUNK_DOCS
+    flush_s: float = DEFAULT_FLUSH_S
 
 
 @dataclass(slots=True)
 class BatchSummary:
+    """What this run did (documents processed by it, not the whole dataset)."""
+
     by_status: Counter[str] = field(default_factory=Counter)
     by_template: Counter[str] = field(default_factory=Counter)
     by_format: Counter[str] = field(default_factory=Counter)
+    by_error: Counter[str] = field(default_factory=Counter)
     checks_failed: int = 0
     reports_with_failed_checks: int = 0
-    rows: dict[str, int] = field(default_factory=dict)
+    listed: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    parts_written: int = 0
+    parts_rewritten: int = 0
+    seconds: float = 0.0
+    peak_worker_rss: int = 0
+    out_dir: str = ""
 
     @property
     def documents(self) -> int:
         return sum(self.by_status.values())
 
+    def add(self, outcome: DocumentOutcome) -> None:
+        self.by_status[outcome.status] += 1
+        self.by_template[outcome.template] += 1
+        self.by_format[outcome.format or "?"] += 1
+        self.by_error.update(outcome.error_codes)
+        self.checks_failed += outcome.checks_failed
+        self.reports_with_failed_checks += 1 if outcome.checks_failed else 0
+
     def exit_code(self) -> int:
-        """0 all good; 1 some documents failed or broke a check."""
-        if self.by_status.get(str(Status.FAILED), 0) or self.reports_with_failed_checks:
-            return 1
-        return 0
+        """0 all good; 1 some documents failed or broke a check; 99 nothing new was processed."""
+        if not self.documents:
+            return EXIT_NOTHING_TO_DO
+        if self.by_status.get("failed", 0) or self.reports_with_failed_checks:
+            return EXIT_FAILURES
+        return EXIT_OK
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "out_dir": self.out_dir, "listed": self.listed, "processed": self.documents,
+            "skipped": self.skipped, "duplicates": self.duplicates,
+            "by_status": dict(sorted(self.by_status.items())),
+            "by_template": dict(sorted(self.by_template.items())),
+            "by_format": dict(sorted(self.by_format.items())),
+            "by_error": dict(sorted(self.by_error.items())),
+            "checks_failed": self.checks_failed,
+            "reports_with_failed_checks": self.reports_with_failed_checks,
+            "parts_written": self.parts_written, "parts_rewritten": self.parts_rewritten,
+            "seconds": round(self.seconds, 3),
+            "docs_per_s": round(self.documents / self.seconds, 2) if self.seconds else None,
+            "peak_worker_rss_mb": round(self.peak_worker_rss / 2**20, 1), "exit_code": self.exit_code(),
+        }
 
 
-def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and files with a known suffix found under folders (sorted)."""
-    for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in KNOWN_SUFFIXES and not child.name.startswith("."):
-                    yield child
-        else:
-            yield path
+class _PartSink:
+    """Buffers outcomes and writes them as parts (files first, then the manifest commit)."""
+
+    def __init__(self, files: DatasetFiles, manifest: Manifest, run_id: str, options: BatchOptions) -> None:
+        self.files, self.manifest, self.run_id, self.options = files, manifest, run_id, options
+        self.buffer: list[DocumentOutcome] = []
+        self.seq = 0
+        self.parts_written = 0
+        self._last_flush = time.monotonic()
+
+    def next_part_id(self) -> str:
+        self.seq += 1
+        return new_part_id(self.run_id, self.seq)
+
+    def add(self, outcome: DocumentOutcome) -> None:
+        self.buffer.append(outcome)
+        due = time.monotonic() - self._last_flush >= self.options.flush_s
+        if len(self.buffer) >= max(1, self.options.chunk_docs) or due:
+            self.flush()
+
+    def flush(self) -> None:
+        self._last_flush = time.monotonic()
+        if not self.buffer:
+            return
+        part = self.files.write_part(self.next_part_id(), self.buffer)
+        self.manifest.commit_part(part, self.buffer, PIPELINE_VERSION)
+        self.parts_written += 1
+        self.buffer = []
+
+
+def _collect_garbage(files: DatasetFiles, manifest: Manifest, sink: _PartSink) -> int:
+    """Rewrite parts holding superseded or orphaned rows; returns how many were rewritten."""
+    manifest.drop_unreferenced_documents()
+    rewritten = 0
+    for part in manifest.stale_parts():
+        keep = manifest.live_members(part.part)
+        new = files.rewrite_part(part, keep, sink.next_part_id())
+        manifest.replace_part(part.part, new, keep)
+        files.remove_part_files(part)
+        rewritten += 1
+    return rewritten
+
+
+@contextlib.contextmanager
+def _exclusive(files: DatasetFiles) -> Iterator[None]:
+    """Hold the output folder's lock for the run (one writer per output folder)."""
+    import fcntl
+
+    try:
+        files.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(files.lock_path, "w")  # held for the whole run
+    except OSError as err:
+        raise BatchFatalError(f"output folder {files.out} is not writable: {err}") from err
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as err:
+            raise BatchFatalError(f"another gongkai run is writing to {files.out}") from err
+        yield
+    finally:
+        handle.close()
+
+
+def _make_executor(settings: ExtractSettings, options: BatchOptions) -> LocalProcessExecutor | DaskExecutor:
+    if options.executor == "dask":
+        return DaskExecutor(settings, scheduler=options.scheduler, client=options.dask_client,
+                            timeout_s=options.timeout_s)
+    if options.executor != "local":
+        raise ValueError(f"unknown executor {options.executor!r} (local or dask)")
+    return LocalProcessExecutor(settings, PoolSettings(
+        jobs=options.jobs, timeout_s=options.timeout_s, max_tasks_per_worker=options.max_tasks_per_worker,
+        worker_memory_mb=options.worker_memory_mb))
 
 
 def run_batch(paths: Iterable[Path], out_dir: Path, settings: ExtractSettings | None = None,
-              on_result: Callable[[ReportResult], None] | None = None) -> BatchSummary:
-    results: list[ReportResult] = []
-    summary = BatchSummary()
-    for path in iter_input_files(paths):
-        result = extract_file(path, settings)
-        results.append(result)
-        summary.by_status[str(result.status)] += 1
-        summary.by_template[result.template] += 1
-        summary.by_format[result.format or "?"] += 1
-        summary.checks_failed += result.checks_failed
-        summary.reports_with_failed_checks += 1 if result.checks_failed else 0
-        if on_result:
-            on_result(result)
-    summary.rows = write_dataset(results, out_dir)
+              options: BatchOptions | None = None, reporter: Reporter | None = None) -> BatchSummary:
+    """Extract every new or changed document under ``paths`` into the dataset at ``out_dir``.
+
+    Raises ``BatchFatalError`` when the run cannot go on; a bad document never raises.
+    """
+    settings = settings or ExtractSettings()
+    options = options or BatchOptions()
+    reporter = reporter or SilentReporter()
+    started = time.monotonic()
+    files = DatasetFiles(Path(out_dir))
+    summary = BatchSummary(out_dir=str(out_dir))
+    with _exclusive(files):
+        try:
+            manifest = Manifest(files.manifest_path)
+        except ManifestError as err:
+            raise BatchFatalError(str(err)) from err
+        try:
+            _run(paths, files, manifest, settings, options, reporter, summary)
+        except ManifestError as err:
+            raise BatchFatalError(str(err)) from err
+        except OSError as err:
+            raise BatchFatalError(f"cannot write the dataset under {out_dir}: {err}") from err
+        finally:
+            manifest.close()
+    summary.seconds = time.monotonic() - started
+    reporter.finish(summary.as_dict())
     return summary
+
+
+def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, settings: ExtractSettings,
+         options: BatchOptions, reporter: Reporter, summary: BatchSummary) -> None:
+    for legacy in files.remove_legacy_files():
+        reporter.note(f"removed {legacy} of the old single-file layout")
+    removed = files.remove_orphans(manifest.parts())
+    if removed:
+        reporter.note(f"removed {removed} files of parts an interrupted run did not commit")
+    rules = ScanRules(force=options.force, retry_failed=options.retry_failed, shard=options.shard)
+    plan = plan_batch(paths, manifest.known_sources(), manifest.done_documents(), rules)
+    summary.listed, summary.skipped, summary.duplicates = plan.listed, plan.skipped, plan.duplicates
+    manifest.record_sources(plan.sources)
+    sink = _PartSink(files, manifest, new_run_id(), options)
+    summary.parts_rewritten += _collect_garbage(files, manifest, sink)
+    reporter.start(plan.to_process, plan.skipped, plan.duplicates)
+    for outcome in plan.immediate:
+        _record(outcome, sink, summary, reporter)
+    if plan.tasks:
+        executor = _make_executor(settings, options)
+        for outcome in executor.run(plan.tasks):
+            _record(outcome, sink, summary, reporter)
+        summary.peak_worker_rss = executor.peak_worker_rss
+    sink.flush()
+    summary.parts_written = sink.parts_written
+    summary.parts_rewritten += _collect_garbage(files, manifest, sink)
+    files.write_sources(manifest.sources_table_rows())
+
+
+def _record(outcome: DocumentOutcome, sink: _PartSink, summary: BatchSummary, reporter: Reporter) -> None:
+    sink.add(outcome)
+    summary.add(outcome)
+    reporter.document(outcome)

@@ -1,27 +1,33 @@
 """The ``gongkai`` command: a thin layer over the library.
 
 Exit codes (for schedulers):
-  0  all documents extracted, no arithmetic check failed
-  1  some documents failed, or some report broke an arithmetic check
-  2  usage error (bad option, path does not exist)
+  0   all documents extracted, no arithmetic check failed
+  1   some documents failed, or some report broke an arithmetic check
+  2   usage error (bad option, path does not exist)
+  3   fatal: the output folder is not writable, or another run is writing to it
+  99  extract found nothing new to process (everything already done: "skipped")
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from pipeline import PIPELINE_VERSION
+from pipeline.executors import DEFAULT_MAX_TASKS_PER_WORKER, DEFAULT_TIMEOUT_S, DEFAULT_WORKER_MEMORY_MB
 
 app = typer.Typer(
     name="gongkai",
     help=(
         "Extract the tables of China's government information-disclosure annual reports "
         "(政府信息公开工作年度报告) into a validated Parquet dataset.\n\n"
-        "Exit codes: 0 all good; 1 some documents failed or broke an arithmetic check; 2 usage error."
+        "Exit codes: 0 all good; 1 some documents failed or broke an arithmetic check; 2 usage error; "
+        "3 fatal (output not writable); 99 nothing new to process."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -48,31 +54,95 @@ def extract(
     paths: Annotated[list[Path], typer.Argument(help="Report files, or folders to search for them.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder for the Parquet tables.")] = Path(
         "data/out"),
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: all cores).")] = os.cpu_count() or 1,
+    timeout: Annotated[float, typer.Option(
+        "--timeout", min=0.1, help="Seconds one document may take; past it the document fails as `timeout`.")
+    ] = DEFAULT_TIMEOUT_S,
+    max_tasks_per_worker: Annotated[int, typer.Option(
+        min=1, help="Restart a worker process after this many documents.")] = DEFAULT_MAX_TASKS_PER_WORKER,
+    worker_memory_mb: Annotated[int, typer.Option(
+        min=0, help="Restart a worker whose resident memory passes this (MB; 0: no limit).")
+    ] = DEFAULT_WORKER_MEMORY_MB,
+    force: Annotated[bool, typer.Option("--force", help="Reprocess documents already done.")] = False,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Reprocess documents that failed in an earlier run.")] = False,
+    shard: Annotated[str, typer.Option(
+        help="Process only share i of N (e.g. 0/4), chosen by a hash of each file path; give every "
+             "shard the same PATHS and its own --out.")] = "0/1",
+    executor: Annotated[str, typer.Option(help="local (process pool) or dask.")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address (tcp://host:8786); default: a local cluster.")] = None,
+    log_format: Annotated[str, typer.Option(
+        help="auto (progress bar on a terminal, plain lines otherwise), rich, plain or json.")] = "auto",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every document, not only failures.")
+                       ] = False,
 ) -> None:
-    """Extract every report under PATHS and write the dataset tables to --out.
+    """Extract every new or changed report under PATHS into the dataset at --out.
 
-    Tables written: reports, cells, checks, sections, errors (see OUTPUT.md). A document that
-    cannot be processed is recorded in `errors` and `reports` (status failed); the rest go on.
+    Tables written: reports, cells, checks, sections, errors (see OUTPUT.md), plus sources
+    (every input path). A document that cannot be processed is recorded in `errors` and
+    `reports` (status failed); the rest go on. Documents already done by this version are
+    skipped (see --force). Exit codes: 0 all good; 1 some documents failed or broke an
+    arithmetic check; 2 usage error; 3 fatal (output not writable, another run on --out);
+    99 nothing new to process.
     """
-    from pipeline.batch import run_batch
+    from pipeline.batch import BatchFatalError, BatchOptions, run_batch
+    from pipeline.inputs import Shard
+    from pipeline.progress import LOG_FORMATS, make_reporter
 
     missing = [p for p in paths if not p.exists()]
     if missing:
-        typer.echo(f"error: no such file or folder: {', '.join(map(str, missing))}", err=True)
-        raise typer.Exit(2)
-
-    def progress(result: object) -> None:
-        from pipeline.result import ReportResult
-
-        assert isinstance(result, ReportResult)
-        codes = ",".join(e.code for e in result.errors) or "-"
-        typer.echo(f"{result.status:>12}  {result.template:8} {result.source_name}  [{codes}]", err=True)
-
-    summary = run_batch(paths, out, on_result=progress)
-    parts = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items()))
-    typer.echo(f"{summary.documents} documents: {parts}; checks failed: {summary.checks_failed}; "
-               f"written to {out}")
+        _usage_error(f"no such file or folder: {', '.join(map(str, missing))}")
+    if executor not in {"local", "dask"}:
+        _usage_error(f"--executor must be local or dask, not {executor!r}")
+    if log_format not in LOG_FORMATS:
+        _usage_error(f"--log-format must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
+    try:
+        shard_spec = Shard.parse(shard)
+    except ValueError as err:
+        _usage_error(str(err))
+    options = BatchOptions(jobs=jobs, timeout_s=timeout, max_tasks_per_worker=max_tasks_per_worker,
+                           worker_memory_mb=worker_memory_mb, force=force, retry_failed=retry_failed,
+                           shard=shard_spec, executor=executor, scheduler=scheduler)
+    reporter = make_reporter(log_format, verbose=verbose)
+    try:
+        summary = run_batch(paths, out, options=options, reporter=reporter)
+    except BatchFatalError as err:
+        typer.echo(f"fatal: {err}", err=True)
+        raise typer.Exit(3) from err
+    if log_format == "json":
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
+    else:
+        typer.echo(format_summary(summary.as_dict()))
     raise typer.Exit(summary.exit_code())
+
+
+def _usage_error(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def format_summary(summary: dict[str, Any]) -> str:
+    """The end-of-run summary for a person."""
+
+    def counts(name: str) -> str:
+        return ", ".join(f"{k} {v}" for k, v in summary[name].items()) or "-"
+
+    rate = summary["docs_per_s"]
+    lines = [
+        f"{summary['processed']} documents processed in {summary['seconds']:.1f} s"
+        + (f" ({rate:.1f}/s)" if rate else "")
+        + f"; {summary['skipped']} already done; {summary['duplicates']} duplicate paths",
+        f"  by status:   {counts('by_status')}",
+        f"  by template: {counts('by_template')}",
+        f"  by format:   {counts('by_format')}",
+        f"  errors:      {counts('by_error')}",
+        f"  checks failed: {summary['checks_failed']} in {summary['reports_with_failed_checks']} reports",
+        f"  written to {summary['out_dir']} ({summary['parts_written']} parts); "
+        f"peak worker memory {summary['peak_worker_rss_mb']} MB; exit {summary['exit_code']}",
+    ]
+    return "\n".join(lines)
 
 
 @app.command()

@@ -1,40 +1,169 @@
-"""Write the dataset tables (reports, cells, checks, sections, errors) as Parquet, atomically.
+"""The on-disk dataset: Parquet part files, written atomically, hive-partitioned by year.
 
-Each table goes to ``OUT/<name>.parquet`` through a temporary file in the same folder and an
-``os.replace``: a reader never sees a half-written file, and a crash leaves the old one intact.
+Layout under the output folder ``OUT``::
+
+    OUT/reports/part-<part>.parquet                       one row per document (typed ``year``)
+    OUT/{cells,checks,sections,errors}/year=<Y>/part-<part>.parquet
+    OUT/sources.parquet                                   every input path and its report_id
+    OUT/_gongkai/manifest.sqlite                          run bookkeeping (see manifest.py)
+
+``<Y>`` is the report year, or ``unknown`` when it could not be read. A part is a small chunk of
+documents written together: every file goes to a hidden temporary name in its final folder, is
+fsynced, then ``os.replace``-d into place, and only then is the part committed to the manifest.
+Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and the ``_gongkai`` folder.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.result import ReportResult
-from schemas.tables import TABLE_NAMES, build_table, rows_for
+from pipeline.manifest import PartRecord
+from pipeline.outcome import DocumentOutcome
+from schemas.tables import SOURCES_SCHEMA, TABLE_NAMES, build_table
+
+UNKNOWN_YEAR = "unknown"
+# Tables written as one folder of parts without partitioning (small, keeps its typed year column).
+FLAT_TABLES: frozenset[str] = frozenset({"reports"})
+PARTITIONED_TABLES: tuple[str, ...] = tuple(t for t in TABLE_NAMES if t not in FLAT_TABLES)
+MANIFEST_DIR = "_gongkai"
+_PART_FILE = re.compile(r"^part-(?P<part>[0-9A-Za-z_-]+)\.parquet$")
 
 
-def collect_rows(results: Iterable[ReportResult]) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLE_NAMES}
-    for result in results:
-        for name, table_rows in rows_for(result).items():
-            rows[name].extend(table_rows)
-    return rows
+def year_key(year: int | None) -> str:
+    """The ``year=`` partition value for a report year."""
+    return UNKNOWN_YEAR if year is None else str(year)
 
 
-def write_parquet_atomic(table_rows: list[dict[str, Any]], name: str, path: Path) -> None:
+def new_part_id(run_id: str, seq: int) -> str:
+    return f"{run_id}-{seq:05d}"
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def write_parquet_atomic(table: pa.Table, path: Path) -> None:
+    """Write ``table`` to ``path`` through a hidden temporary file, fsync, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(build_table(name, table_rows), tmp)
+    with open(tmp, "wb") as fh:
+        pq.write_table(table, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
-def write_dataset(results: Iterable[ReportResult], out_dir: Path) -> dict[str, int]:
-    """Write every table under ``out_dir``; returns the row count per table."""
-    rows = collect_rows(results)
-    for name, table_rows in rows.items():
-        write_parquet_atomic(table_rows, name, out_dir / f"{name}.parquet")
-    return {name: len(r) for name, r in rows.items()}
+class DatasetFiles:
+    """Paths and file operations of the dataset under one output folder."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out = out_dir
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.out / MANIFEST_DIR / "manifest.sqlite"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.out / MANIFEST_DIR / "lock"
+
+    def file_for(self, table: str, part: str, year: str | None = None) -> Path:
+        if table in FLAT_TABLES:
+            return self.out / table / f"part-{part}.parquet"
+        return self.out / table / f"year={year}" / f"part-{part}.parquet"
+
+    def files_of(self, part: PartRecord) -> list[Path]:
+        files = [self.file_for(t, part.part) for t in TABLE_NAMES if t in FLAT_TABLES]
+        files += [self.file_for(t, part.part, y) for t in PARTITIONED_TABLES for y in part.years]
+        return files
+
+    def write_part(self, part_id: str, outcomes: list[DocumentOutcome]) -> PartRecord:
+        """Write the rows of ``outcomes`` as one part (every table, one file per year)."""
+        ordered = sorted(outcomes, key=lambda o: (o.source_path, o.report_id))
+        by_year: dict[str, list[DocumentOutcome]] = {}
+        for outcome in ordered:
+            by_year.setdefault(year_key(outcome.year), []).append(outcome)
+        for table in FLAT_TABLES:
+            write_parquet_atomic(build_table(table, _rows(ordered, table)), self.file_for(table, part_id))
+        for year, group in sorted(by_year.items()):
+            for table in PARTITIONED_TABLES:
+                data = build_table(table, _rows(group, table))
+                write_parquet_atomic(data, self.file_for(table, part_id, year))
+        return PartRecord(part=part_id, years=tuple(sorted(by_year)))
+
+    def rewrite_part(self, old: PartRecord, keep: set[str], new_id: str) -> PartRecord | None:
+        """Copy the rows of ``keep`` (report_ids) from part ``old`` into a new part; None if none left."""
+        if not keep:
+            return None
+        keep_array = pa.array(sorted(keep), pa.string())
+        reports = _read_filtered(self.file_for("reports", old.part), keep_array)
+        if reports is None or not reports.num_rows:
+            return None
+        years = {year_key(y) for y in reports["year"].to_pylist()}
+        write_parquet_atomic(reports, self.file_for("reports", new_id))
+        for year in sorted(years):
+            for table in PARTITIONED_TABLES:
+                data = _read_filtered(self.file_for(table, old.part, year), keep_array)
+                if data is None:
+                    data = build_table(table, [])
+                write_parquet_atomic(data, self.file_for(table, new_id, year))
+        return PartRecord(part=new_id, years=tuple(sorted(years)))
+
+    def remove_part_files(self, part: PartRecord) -> None:
+        for path in self.files_of(part):
+            path.unlink(missing_ok=True)
+
+    def remove_orphans(self, committed: Iterable[str]) -> int:
+        """Delete part files of uncommitted parts and leftover temporary files; returns how many."""
+        keep = set(committed)
+        removed = 0
+        for table in TABLE_NAMES:
+            root = self.out / table
+            if not root.is_dir():
+                continue
+            for path in root.rglob("*"):
+                if not path.is_file():
+                    continue
+                match = _PART_FILE.match(path.name)
+                orphan = (match is not None and match["part"] not in keep) or (
+                    path.name.startswith(".part-") and ".tmp-" in path.name)
+                if orphan:
+                    path.unlink(missing_ok=True)
+                    removed += 1
+            for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+        return removed
+
+    def remove_legacy_files(self) -> list[Path]:
+        """Remove ``OUT/<table>.parquet`` of the single-file layout (they would shadow the folders)."""
+        removed = []
+        for table in TABLE_NAMES:
+            legacy = self.out / f"{table}.parquet"
+            if legacy.is_file():
+                legacy.unlink()
+                removed.append(legacy)
+        return removed
+
+    def write_sources(self, rows: list[dict[str, Any]]) -> None:
+        write_parquet_atomic(pa.Table.from_pylist(rows, schema=SOURCES_SCHEMA), self.out / "sources.parquet")
+
+
+def _rows(outcomes: list[DocumentOutcome], table: str) -> list[dict[str, Any]]:
+    return [row for outcome in outcomes for row in outcome.rows[table]]
+
+
+def _read_filtered(path: Path, keep: pa.Array) -> pa.Table | None:
+    if not path.is_file():
+        return None
+    data = pq.ParquetFile(path).read()
+    return data.filter(pc.is_in(data["report_id"], value_set=keep))

@@ -140,3 +140,14 @@ def rows_for(result: ReportResult) -> dict[str, list[dict[str, Any]]]:
 def build_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     """A typed table for ``name`` from row dicts (columns in schema order)."""
     return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+
+
+# Written by the batch runner beside the five tables (not produced by ``rows_for``).
+SOURCES_SCHEMA: pa.Schema = _schema([
+    _f("source_path", pa.string(), "an input path, as listed for the run", False),
+    _f("report_id", pa.string(), "→ reports.report_id: sha256 of the file's content", False),
+    _f("size", pa.int64(), "file size in bytes when last seen"),
+    _f("primary", pa.bool_(), "true for the path the reports row was written for; false for a "
+       "duplicate path holding the same content", False),
+    _f("extracted", pa.bool_(), "true when the content has been processed (a reports row exists)", False),
+], "every input path seen, and the report_id of its content (duplicates share one report_id)")

@@ -1,0 +1,188 @@
+"""The run manifest: what is done, where its rows are, and which paths hold which content.
+
+A SQLite database at ``OUT/_gongkai/manifest.sqlite`` (the ``_`` prefix hides it from Parquet
+readers). Tables:
+
+- ``documents``: one row per report_id (sha256 of the content) with the pipeline version that
+  processed it, its status, and the part that holds its rows. A document counts as done when it
+  is here with the current pipeline version.
+- ``parts`` / ``members``: every committed part (a set of Parquet files written together) and the
+  report_ids whose rows it holds. A part file on disk that is not in ``parts`` is an orphan from a
+  crash and is deleted; a part holding a report_id whose current part is another one is stale and
+  is rewritten without it.
+- ``sources``: every input path seen, its stat signature (so an unchanged file is not hashed
+  again) and its report_id. Several paths may share one report_id (the same content twice).
+
+A part is recorded only after its files were renamed into place, in one transaction, so a crash
+at any point leaves either a committed part or an orphan that the next run removes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.outcome import DocumentOutcome
+
+MANIFEST_FORMAT = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(
+    report_id TEXT PRIMARY KEY, pipeline_version TEXT NOT NULL, status TEXT NOT NULL,
+    template TEXT, format TEXT, year INTEGER, checks_failed INTEGER NOT NULL DEFAULT 0,
+    error_codes TEXT NOT NULL DEFAULT '', source_path TEXT NOT NULL, part TEXT NOT NULL,
+    done_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS documents_part ON documents(part);
+CREATE TABLE IF NOT EXISTS parts(part TEXT PRIMARY KEY, years TEXT NOT NULL, n_docs INTEGER NOT NULL,
+    created REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS members(part TEXT NOT NULL, report_id TEXT NOT NULL,
+    PRIMARY KEY(part, report_id));
+CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, source_path TEXT NOT NULL,
+    report_id TEXT NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, seen_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS sources_report ON sources(report_id);
+"""
+
+
+class ManifestError(Exception):
+    """The manifest cannot be opened or written (fatal for the run)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DoneDocument:
+    pipeline_version: str
+    status: str
+    source_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    path: str  # absolute path: the identity of an input
+    source_path: str  # the path as listed for the run
+    report_id: str
+    size: int | None
+    mtime_ns: int | None
+    ctime_ns: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class PartRecord:
+    part: str
+    years: tuple[str, ...]  # partition keys that have files for this part
+
+
+class Manifest:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_SCHEMA)
+            row = self._db.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+            if row is None:
+                self._db.execute("INSERT INTO meta VALUES('format', ?)", (MANIFEST_FORMAT,))
+            elif row[0] != MANIFEST_FORMAT:
+                raise ManifestError(f"{path}: manifest format {row[0]}, "
+                                    f"this gongkai writes {MANIFEST_FORMAT}")
+        except (sqlite3.Error, OSError) as err:
+            raise ManifestError(f"cannot open the manifest {path}: {err}") from err
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _write(self, statements: Iterable[tuple[str, Iterable[tuple[object, ...]]]]) -> None:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            for sql, params in statements:
+                self._db.executemany(sql, params)
+            self._db.execute("COMMIT")
+        except sqlite3.Error as err:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise ManifestError(f"cannot write the manifest {self.path}: {err}") from err
+
+    # sources ---------------------------------------------------------------------------------
+    def known_sources(self) -> dict[str, SourceRecord]:
+        rows = self._db.execute(
+            "SELECT path, source_path, report_id, size, mtime_ns, ctime_ns FROM sources").fetchall()
+        return {r[0]: SourceRecord(*r) for r in rows}
+
+    def record_sources(self, records: Iterable[SourceRecord]) -> None:
+        now = time.time()
+        self._write([(
+            "INSERT INTO sources VALUES(?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
+            "source_path=excluded.source_path, report_id=excluded.report_id, size=excluded.size, "
+            "mtime_ns=excluded.mtime_ns, ctime_ns=excluded.ctime_ns, seen_at=excluded.seen_at",
+            [(r.path, r.source_path, r.report_id, r.size, r.mtime_ns, r.ctime_ns, now) for r in records],
+        )])
+
+    def sources_table_rows(self) -> list[dict[str, object]]:
+        """One row per path seen, with whether it is the path the report row was written for."""
+        rows = self._db.execute(
+            "SELECT s.source_path, s.report_id, s.size, d.source_path IS NOT NULL AND d.source_path = "
+            "s.source_path, d.report_id IS NOT NULL FROM sources s LEFT JOIN documents d "
+            "ON d.report_id = s.report_id ORDER BY s.source_path").fetchall()
+        return [{"source_path": r[0], "report_id": r[1], "size": r[2], "primary": bool(r[3]),
+                 "extracted": bool(r[4])} for r in rows]
+
+    # documents -------------------------------------------------------------------------------
+    def done_documents(self) -> dict[str, DoneDocument]:
+        rows = self._db.execute("SELECT report_id, pipeline_version, status, source_path FROM documents")
+        return {r[0]: DoneDocument(r[1], r[2], r[3]) for r in rows}
+
+    def commit_part(self, part: PartRecord, outcomes: list[DocumentOutcome], pipeline_version: str) -> None:
+        """Record a part whose files are in place, and the documents it holds, in one transaction."""
+        now = time.time()
+        self._write([
+            ("INSERT INTO parts VALUES(?,?,?,?)", [(part.part, json.dumps(part.years), len(outcomes), now)]),
+            ("INSERT OR IGNORE INTO members VALUES(?,?)", [(part.part, o.report_id) for o in outcomes]),
+            ("INSERT OR REPLACE INTO documents VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+             [(o.report_id, pipeline_version, o.status, o.template, o.format, o.year, o.checks_failed,
+               ",".join(o.error_codes), o.source_path, part.part, now) for o in outcomes]),
+        ])
+
+    def drop_unreferenced_documents(self) -> int:
+        """Forget documents no known path holds any more (their file changed); returns how many."""
+        where = "WHERE report_id NOT IN (SELECT report_id FROM sources)"
+        count = self._db.execute(f"SELECT COUNT(*) FROM documents {where}").fetchone()[0]
+        if count:
+            self._write([(f"DELETE FROM documents {where}", [()])])
+        return int(count)
+
+    # parts -----------------------------------------------------------------------------------
+    def parts(self) -> dict[str, PartRecord]:
+        rows = self._db.execute("SELECT part, years FROM parts").fetchall()
+        return {r[0]: PartRecord(r[0], tuple(json.loads(r[1]))) for r in rows}
+
+    def stale_parts(self) -> list[PartRecord]:
+        """Parts holding rows of a report_id whose current rows are elsewhere (or gone)."""
+        rows = self._db.execute(
+            "SELECT DISTINCT p.part, p.years FROM parts p JOIN members m ON m.part = p.part "
+            "LEFT JOIN documents d ON d.report_id = m.report_id "
+            "WHERE d.part IS NULL OR d.part != m.part ORDER BY p.part").fetchall()
+        return [PartRecord(r[0], tuple(json.loads(r[1]))) for r in rows]
+
+    def live_members(self, part: str) -> set[str]:
+        rows = self._db.execute("SELECT report_id FROM documents WHERE part = ?", (part,))
+        return {r[0] for r in rows}
+
+    def replace_part(self, old: str, new: PartRecord | None, members: set[str]) -> None:
+        """Move ``members`` from part ``old`` to ``new`` (already written) and forget ``old``."""
+        now = time.time()
+        statements: list[tuple[str, Iterable[tuple[object, ...]]]] = [
+            ("DELETE FROM members WHERE part = ?", [(old,)]),
+            ("DELETE FROM parts WHERE part = ?", [(old,)]),
+        ]
+        if new is not None:
+            statements += [
+                ("INSERT INTO parts VALUES(?,?,?,?)", [(new.part, json.dumps(new.years), len(members), now)]),
+                ("INSERT INTO members VALUES(?,?)", [(new.part, rid) for rid in sorted(members)]),
+                ("UPDATE documents SET part = ? WHERE report_id = ?", [(new.part, rid) for rid in members]),
+            ]
+        self._write(statements)

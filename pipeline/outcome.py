@@ -1,0 +1,99 @@
+"""What a worker sends back for one document: the table rows plus a small summary.
+
+``process_document`` is the one function every executor runs on a worker (process pool or Dask):
+it never raises for a bad document. ``failure_outcome`` builds the outcome the supervisor records
+itself when the worker could not produce one (timeout, crash, unreadable file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import PIPELINE_VERSION
+from pipeline.converter import extract_file
+from pipeline.result import ReportResult, Status
+from pipeline.settings import ExtractSettings
+from schemas.tables import rows_for
+
+Rows = dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One document to extract. ``report_id`` is the content hash the scan computed."""
+
+    path: str
+    report_id: str
+
+
+@dataclass(slots=True)
+class DocumentOutcome:
+    report_id: str
+    source_path: str
+    status: str
+    template: str
+    format: str
+    year: int | None
+    checks_failed: int
+    error_codes: tuple[str, ...]
+    rows: Rows = field(repr=False)
+    seconds: float = 0.0
+    worker_rss: int = 0  # bytes; resident memory of the worker after the document (0: unknown)
+    worker: str = ""
+
+
+def outcome_from_result(result: ReportResult, seconds: float = 0.0, worker_rss: int = 0,
+                        worker: str = "") -> DocumentOutcome:
+    return DocumentOutcome(
+        report_id=result.report_id,
+        source_path=result.source_path,
+        status=str(result.status),
+        template=result.template,
+        format=result.format,
+        year=result.year,
+        checks_failed=result.checks_failed,
+        error_codes=tuple(dict.fromkeys(e.code for e in result.errors)),
+        rows=rows_for(result),
+        seconds=seconds,
+        worker_rss=worker_rss,
+        worker=worker,
+    )
+
+
+def failure_outcome(task: Task, code: str, message: str, stage: str = "run",
+                    seconds: float = 0.0, worker: str = "") -> DocumentOutcome:
+    """A failed document recorded by the supervisor (timeout, worker crash, unreadable file)."""
+    result = ReportResult(report_id=task.report_id, source_path=task.path, source_name=Path(task.path).name,
+                          status=Status.FAILED, pipeline_version=PIPELINE_VERSION)
+    result.add_error(stage, code, message)
+    return outcome_from_result(result, seconds=seconds, worker=worker)
+
+
+def unreadable_report_id(path: str) -> str:
+    """Key of a file that cannot be read at all: sha256 of ``unreadable:`` + its absolute path."""
+    return hashlib.sha256(f"unreadable:{os.path.abspath(path)}".encode()).hexdigest()
+
+
+def current_rss() -> int:
+    """Resident memory of this process in bytes (Linux /proc; else the peak from getrusage)."""
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def process_document(task: Task, settings: ExtractSettings) -> DocumentOutcome:
+    """Extract one document on a worker; never raises for a bad document."""
+    started = time.perf_counter()
+    result = extract_file(task.path, settings)
+    if not result.report_id:  # the file vanished or became unreadable after the scan
+        result.report_id = task.report_id
+    return outcome_from_result(result, seconds=time.perf_counter() - started,
+                               worker_rss=current_rss(), worker=str(os.getpid()))
