@@ -19,6 +19,7 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from pipeline import PIPELINE_VERSION
+from pipeline.batch import DEFAULT_CHUNK_DOCS
 from pipeline.executors import DEFAULT_MAX_TASKS_PER_WORKER, DEFAULT_TIMEOUT_S, DEFAULT_WORKER_MEMORY_MB
 
 app = typer.Typer(
@@ -77,6 +78,9 @@ def extract(
         help="auto (progress bar on a terminal, plain lines otherwise), rich, plain or json.")] = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every document, not only failures.")
                        ] = False,
+    chunk_docs: Annotated[int, typer.Option(
+        min=1, help="Documents per part file (a killed run redoes at most this many).")
+    ] = DEFAULT_CHUNK_DOCS,
 ) -> None:
     """Extract every new or changed report under PATHS into the dataset at --out.
 
@@ -104,7 +108,8 @@ def extract(
         _usage_error(str(err))
     options = BatchOptions(jobs=jobs, timeout_s=timeout, max_tasks_per_worker=max_tasks_per_worker,
                            worker_memory_mb=worker_memory_mb, force=force, retry_failed=retry_failed,
-                           shard=shard_spec, executor=executor, scheduler=scheduler)
+                           shard=shard_spec, executor=executor, scheduler=scheduler,
+                           chunk_docs=chunk_docs)
     reporter = make_reporter(log_format, verbose=verbose)
     try:
         summary = run_batch(paths, out, options=options, reporter=reporter)

@@ -17,7 +17,7 @@ import multiprocessing as mp
 import os
 import signal
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -43,11 +43,15 @@ class PoolSettings:
     worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB
 
 
+# The function a worker runs per task (a module-level function, so that it can be pickled).
+WorkFn = Callable[[Task, ExtractSettings], DocumentOutcome]
+
+
 class Executor(Protocol):
     def run(self, tasks: Iterable[Task]) -> Iterator[DocumentOutcome]: ...
 
 
-def _worker_main(conn: Connection, settings: ExtractSettings) -> None:
+def _worker_main(conn: Connection, settings: ExtractSettings, work: WorkFn) -> None:
     """Loop of one pool worker: receive a task, send back its outcome; ``None`` ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's business
     while True:
@@ -57,7 +61,7 @@ def _worker_main(conn: Connection, settings: ExtractSettings) -> None:
             return
         if task is None:
             return
-        conn.send(process_document(task, settings))
+        conn.send(work(task, settings))
 
 
 @dataclass(slots=True)
@@ -95,16 +99,18 @@ def _describe_exit(code: int | None) -> str:
 class LocalProcessExecutor:
     """A pool of supervised worker processes on this machine."""
 
-    def __init__(self, settings: ExtractSettings, pool: PoolSettings | None = None) -> None:
+    def __init__(self, settings: ExtractSettings, pool: PoolSettings | None = None,
+                 work: WorkFn = process_document) -> None:
         self.settings = settings
         self.pool = pool or PoolSettings()
+        self.work = work
         self._ctx = _mp_context()
         self.peak_worker_rss = 0
         self.workers_started = 0
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker_main, args=(child, self.settings), daemon=True,
+        process = self._ctx.Process(target=_worker_main, args=(child, self.settings, self.work), daemon=True,
                                     name="gongkai-worker")
         process.start()
         child.close()
@@ -221,8 +227,9 @@ class DaskExecutor:
     """
 
     def __init__(self, settings: ExtractSettings, scheduler: str | None = None, client: Any = None,
-                 timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+                 timeout_s: float = DEFAULT_TIMEOUT_S, work: WorkFn = process_document) -> None:
         self.settings = settings
+        self.work = work
         self.scheduler = scheduler
         self.client = client
         self.timeout_s = timeout_s
@@ -243,7 +250,7 @@ class DaskExecutor:
                     task = next(queue, None)
                     if task is None:
                         break
-                    future = client.submit(process_document, task, self.settings, pure=False)
+                    future = client.submit(self.work, task, self.settings, pure=False)
                     inflight[future] = (task, time.monotonic())
                 if not inflight:
                     return
