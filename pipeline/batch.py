@@ -26,6 +26,7 @@ from pipeline.executors import (
     DaskExecutor,
     LocalProcessExecutor,
     PoolSettings,
+    WorkerStartError,
 )
 from pipeline.inputs import ScanRules, Shard, iter_input_files, plan_batch
 from pipeline.manifest import Manifest, ManifestError
@@ -83,6 +84,11 @@ class BatchSummary:
     seconds: float = 0.0
     peak_worker_rss: int = 0
     out_dir: str = ""
+    worker_cpu: dict[str, float] = field(default_factory=dict)  # worker id -> CPU seconds used
+
+    @property
+    def worker_cpu_s(self) -> float:
+        return sum(self.worker_cpu.values())
 
     @property
     def documents(self) -> int:
@@ -95,6 +101,10 @@ class BatchSummary:
         self.by_error.update(outcome.error_codes)
         self.checks_failed += outcome.checks_failed
         self.reports_with_failed_checks += 1 if outcome.checks_failed else 0
+        self.peak_worker_rss = max(self.peak_worker_rss, outcome.worker_rss)
+        if outcome.worker:
+            used = self.worker_cpu.get(outcome.worker, 0.0)
+            self.worker_cpu[outcome.worker] = max(used, outcome.worker_cpu_s)
 
     def exit_code(self) -> int:
         """0 all good; 1 some documents failed or broke a check; 99 nothing new was processed."""
@@ -117,6 +127,7 @@ class BatchSummary:
             "parts_written": self.parts_written, "parts_rewritten": self.parts_rewritten,
             "seconds": round(self.seconds, 3),
             "docs_per_s": round(self.documents / self.seconds, 2) if self.seconds else None,
+            "worker_cpu_s": round(self.worker_cpu_s, 3),
             "peak_worker_rss_mb": round(self.peak_worker_rss / 2**20, 1), "exit_code": self.exit_code(),
         }
 
@@ -214,7 +225,7 @@ def run_batch(paths: Iterable[Path], out_dir: Path, settings: ExtractSettings | 
             raise BatchFatalError(str(err)) from err
         try:
             _run(paths, files, manifest, settings, options, reporter, summary)
-        except ManifestError as err:
+        except (ManifestError, WorkerStartError) as err:
             raise BatchFatalError(str(err)) from err
         except OSError as err:
             raise BatchFatalError(f"cannot write the dataset under {out_dir}: {err}") from err
@@ -245,7 +256,6 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
         executor = _make_executor(settings, options)
         for outcome in executor.run(plan.tasks):
             _record(outcome, sink, summary, reporter)
-        summary.peak_worker_rss = executor.peak_worker_rss
     sink.flush()
     summary.parts_written = sink.parts_written
     summary.parts_rewritten += _collect_garbage(files, manifest, sink)

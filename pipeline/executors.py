@@ -47,6 +47,10 @@ class PoolSettings:
 WorkFn = Callable[[Task, ExtractSettings], DocumentOutcome]
 
 
+class WorkerStartError(RuntimeError):
+    """Worker processes die as soon as they start: the run cannot go on."""
+
+
 class Executor(Protocol):
     def run(self, tasks: Iterable[Task]) -> Iterator[DocumentOutcome]: ...
 
@@ -170,7 +174,11 @@ class LocalProcessExecutor:
             workers.remove(worker)
             worker = self._spawn()
             workers.append(worker)
-            worker.conn.send(task)
+            try:
+                worker.conn.send(task)
+            except (OSError, ValueError) as err:
+                raise WorkerStartError(f"a new worker process died at start "
+                                       f"({_describe_exit(worker.process.exitcode)})") from err
         worker.task, worker.started = task, time.monotonic()
         return worker
 

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from pipeline import PIPELINE_VERSION
 from pipeline.converter import extract_file
 from pipeline.result import ReportResult, Status
 from pipeline.settings import ExtractSettings
-from schemas.tables import rows_for
+from schemas.tables import build_table, rows_for
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -42,14 +44,30 @@ class DocumentOutcome:
     year: int | None
     checks_failed: int
     error_codes: tuple[str, ...]
-    rows: Rows = field(repr=False)
+    tables: dict[str, bytes] = field(repr=False)  # table name -> Arrow IPC stream of its rows
     seconds: float = 0.0
     worker_rss: int = 0  # bytes; resident memory of the worker after the document (0: unknown)
+    worker_cpu_s: float = 0.0  # CPU seconds the worker process has used so far
     worker: str = ""
+
+    def table(self, name: str) -> pa.Table:
+        return pa.ipc.open_stream(self.tables[name]).read_all()
+
+
+def encode_tables(rows: Rows) -> dict[str, bytes]:
+    """Typed Arrow tables, serialised, so the supervisor only has to concatenate them."""
+    encoded = {}
+    for name, table_rows in rows.items():
+        table = build_table(name, table_rows)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        encoded[name] = sink.getvalue().to_pybytes()
+    return encoded
 
 
 def outcome_from_result(result: ReportResult, seconds: float = 0.0, worker_rss: int = 0,
-                        worker: str = "") -> DocumentOutcome:
+                        worker: str = "", worker_cpu_s: float = 0.0) -> DocumentOutcome:
     return DocumentOutcome(
         report_id=result.report_id,
         source_path=result.source_path,
@@ -59,9 +77,10 @@ def outcome_from_result(result: ReportResult, seconds: float = 0.0, worker_rss: 
         year=result.year,
         checks_failed=result.checks_failed,
         error_codes=tuple(dict.fromkeys(e.code for e in result.errors)),
-        rows=rows_for(result),
+        tables=encode_tables(rows_for(result)),
         seconds=seconds,
         worker_rss=worker_rss,
+        worker_cpu_s=worker_cpu_s,
         worker=worker,
     )
 
@@ -96,4 +115,5 @@ def process_document(task: Task, settings: ExtractSettings) -> DocumentOutcome:
     if not result.report_id:  # the file vanished or became unreadable after the scan
         result.report_id = task.report_id
     return outcome_from_result(result, seconds=time.perf_counter() - started,
-                               worker_rss=current_rss(), worker=str(os.getpid()))
+                               worker_rss=current_rss(), worker=str(os.getpid()),
+                               worker_cpu_s=time.process_time())

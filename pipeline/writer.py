@@ -93,10 +93,10 @@ class DatasetFiles:
         for outcome in ordered:
             by_year.setdefault(year_key(outcome.year), []).append(outcome)
         for table in FLAT_TABLES:
-            write_parquet_atomic(build_table(table, _rows(ordered, table)), self.file_for(table, part_id))
+            write_parquet_atomic(_concat(ordered, table), self.file_for(table, part_id))
         for year, group in sorted(by_year.items()):
             for table in PARTITIONED_TABLES:
-                data = build_table(table, _rows(group, table))
+                data = _concat(group, table)
                 write_parquet_atomic(data, self.file_for(table, part_id, year))
         return PartRecord(part=part_id, years=tuple(sorted(by_year)))
 
@@ -158,8 +158,10 @@ class DatasetFiles:
         write_parquet_atomic(pa.Table.from_pylist(rows, schema=SOURCES_SCHEMA), self.out / "sources.parquet")
 
 
-def _rows(outcomes: list[DocumentOutcome], table: str) -> list[dict[str, Any]]:
-    return [row for outcome in outcomes for row in outcome.rows[table]]
+def _concat(outcomes: list[DocumentOutcome], table: str) -> pa.Table:
+    if not outcomes:
+        return build_table(table, [])
+    return pa.concat_tables([outcome.table(table) for outcome in outcomes])
 
 
 def _read_filtered(path: Path, keep: pa.Array) -> pa.Table | None:

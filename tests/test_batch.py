@@ -40,8 +40,11 @@ def _cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300, **kwargs)  # type: ignore[call-overload]
 
 
+Reference = tuple[Path, BatchSummary]
+
+
 def test_generated_batch_exits_1_with_every_good_document_extracted(batch: GeneratedBatch,
-                                                                    reference: tuple[Path, BatchSummary]) -> None:
+                                                                    reference: Reference) -> None:
     out, summary = reference
     assert summary.exit_code() == 1
     reports = pd.read_parquet(out / "reports")
@@ -73,8 +76,7 @@ def test_every_bad_file_is_in_errors_with_its_code(batch: GeneratedBatch,
         assert reports.loc[rid, "status"] in {"failed", "not_a_report"}
 
 
-def test_immediate_rerun_exits_99_and_changes_nothing(batch: GeneratedBatch, reference: tuple[Path, BatchSummary],
-                                                      tmp_path: Path) -> None:
+def test_immediate_rerun_exits_99_and_changes_nothing(batch: GeneratedBatch, reference: Reference) -> None:
     out, _ = reference
     before = read_tables(out)
     result = _cli(str(batch.root), "--out", str(out), "--log-format", "plain")
@@ -123,7 +125,8 @@ def test_pandas_duckdb_and_polars_read_the_layout_in_one_line(reference: tuple[P
 
     out, _ = reference
     by_pandas = pd.read_parquet(out / "cells")
-    by_duckdb = duckdb.sql(f"SELECT * FROM read_parquet('{out}/cells/**/*.parquet', hive_partitioning=true)").df()
+    query = f"SELECT * FROM read_parquet('{out}/cells/**/*.parquet', hive_partitioning=true)"
+    by_duckdb = duckdb.sql(query).df()
     by_polars = pl.read_parquet(f"{out}/cells/**/*.parquet", hive_partitioning=True)
     assert len(by_pandas) == len(by_duckdb) == by_polars.height > N_GOOD * 100
     assert {"report_id", "cell", "value", "flag", "year"} <= set(by_pandas.columns)
@@ -152,9 +155,10 @@ def test_two_thousand_documents_with_kill_and_rerun(tmp_path: Path) -> None:
     ref = run_batch([big.root], tmp_path / "ref", options=BatchOptions(jobs=2))
     assert ref.exit_code() == 1 and ref.by_status["ok"] == 2000
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "extract", str(big.root), "--out", str(out),
-                             "--chunk-docs", "100", "--log-format", "plain"], cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cmd = [sys.executable, "-m", "pipeline.cli", "extract", str(big.root), "--out", str(out),
+           "--chunk-docs", "100"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     while committed_parts(out) < 8 and proc.poll() is None:
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)

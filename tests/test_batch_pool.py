@@ -46,9 +46,9 @@ def test_segfault_and_exit_become_internal_error_with_a_clear_message() -> None:
     tasks = [Task("segfault", "1"), Task("a", "2"), Task("exit", "3"), Task("b", "4")]
     outcomes, executor = _run(tasks, jobs=2, timeout_s=30.0)
     assert outcomes["segfault"].error_codes == ("internal_error",)
-    message = outcomes["segfault"].rows["errors"][0]["message"]
+    message = outcomes["segfault"].table("errors")["message"][0].as_py()
     assert "SIGSEGV" in message
-    assert "exited with code 7" in outcomes["exit"].rows["errors"][0]["message"]
+    assert "exited with code 7" in outcomes["exit"].table("errors")["message"][0].as_py()
     assert outcomes["a"].status == outcomes["b"].status == "ok"
     assert executor.workers_started >= 3  # the dead workers were replaced
 
