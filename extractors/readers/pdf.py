@@ -18,7 +18,14 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.readers.pdf_layout import PdfChar, page_chars, page_edges, page_has_image, page_origin
+from extractors.readers.pdf_layout import (
+    PdfChar,
+    has_degenerate_text,
+    page_chars,
+    page_edges,
+    page_has_image,
+    page_origin,
+)
 from extractors.readers.pdf_pages import continues_on_next_page, mentions_tables
 from extractors.readers.pdf_rows import (
     drop_page_number_rows,
@@ -114,6 +121,8 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, analyse: bool, settings: Rea
         content.mentions_tables = mentions_tables(text)
         if bad_char_ratio(text) > settings.pdf_bad_char_ratio:
             _read_fallback_page(content, fallback, analyse or content.mentions_tables, settings)
+        elif (analyse or content.mentions_tables) and has_degenerate_text(page):
+            _read_fallback_page(content, fallback, True, settings)  # pdfium lost characters
         elif printed_char_count(text) < settings.pdf_min_page_chars and page_has_image(page):
             content.unreadable = "the page is an image without a text layer (scanned)"
         elif analyse or content.mentions_tables:

@@ -169,3 +169,18 @@ def page_has_image(page: pdfium.PdfPage) -> bool:
         del obj
         return True
     return False
+
+
+def has_degenerate_text(page: pdfium.PdfPage) -> bool:
+    """Whether pdfium laid out a text object with no extent (it then drops its characters from
+    the text page, e.g. one-character strings in some non-embedded CID fonts)."""
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    raw = page.raw
+    for i in range(max(pdfium_c.FPDFPage_CountObjects(raw), 0)):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        if not obj or pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_TEXT:
+            continue
+        if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top) \
+                and right.value - left.value == 0 and top.value - bottom.value == 0:
+            return True
+    return False
