@@ -15,13 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pdfplumber  # noqa: E402
+import pdfplumber
 
-from extractors.readers.pdf import read  # noqa: E402
-from pipeline.document import TableBlock  # noqa: E402
-from pipeline.settings import ReaderSettings  # noqa: E402
-from tests.synth.render_pdf import PdfVariant, render_pdf  # noqa: E402
-from tests.synth.truth import make_truth  # noqa: E402
+from extractors.readers.pdf import read
+from pipeline.document import TableBlock
+from pipeline.settings import ReaderSettings
+from tests.synth.render_pdf import PdfVariant, render_pdf
+from tests.synth.truth import make_truth
 
 REPEATS = 3
 SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "js-huaian-city-gov-2024.pdf"

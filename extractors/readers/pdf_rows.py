@@ -55,7 +55,7 @@ def is_page_number_row(grid: PageGrid, row: int) -> bool:
     if len(cells) != 1 or not is_page_number(cells[0].text):
         return False
     text = cells[0].text
-    return not text.strip().isdigit() or 2 * cells[0].colspan >= grid.n_cols
+    return not text.strip().isdigit() or cells[0].colspan >= grid.n_cols
 
 
 def _append_text(target: GridCell, text: str, prepend: bool = False) -> None:

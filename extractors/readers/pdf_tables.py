@@ -18,8 +18,8 @@ from typing import Any, cast
 from pdfplumber.table import TableFinder, TableSettings
 
 from extractors.readers.pdf_layout import Edge, PdfChar
-from pipeline.document import Cell, Locator, TableBlock
 from extractors.readers.pdf_text import chars_to_lines, join_fragments
+from pipeline.document import Cell, Locator, TableBlock
 
 # pdfplumber's table settings for ruled tables (its defaults, spelled out).
 DEFAULT_TABLE_SETTINGS = TableSettings(

@@ -3,10 +3,13 @@
 Title, headings 一…六, prose and ruled tables 二/三/四 drawn as reportlab Tables (GRID style,
 SPAN commands for merged cells), a "- N -" page number on every page. Variants
 (:class:`PdfVariant`): filler prose pages before/after the tables (long reports, a table split
-over two pages), wrapped labels, the vertical 三、本年度办理结果 label, rows split inside a cell
-at a page break, and scans (pages rasterised to images without a text layer).
+over two pages), wrapped labels, the vertical 三、本年度办理结果 label, and scans (pages
+rasterised to images without a text layer).
 
 pdfplumber and pdfium both read STSong-Light text as Unicode (checked), so no TTF is needed.
+Known quirk: pdfium gives one-character strings of this non-embedded CID font no extent and
+drops them from its text page (the vertical label); the reader detects such pages and reads
+them with pdfminer instead (slower, see benchmarks/bench_pdf.py).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from tests.synth.truth import APPLICANT_COLS, HEADINGS, T3_CORNER, T3_RESULT_GROUP, Truth, fmt_value
+from tests.synth.truth import HEADINGS, T3_CORNER, T3_RESULT_GROUP, Truth, fmt_value
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -53,8 +56,7 @@ class PdfVariant:
     filler_after: int = 0  # filler paragraphs in section 五
     wrap_labels: bool = True  # long labels wrap inside their cell (Paragraph, CJK wrapping)
     vertical_result_label: bool = True  # "三、本年度办理结果" one character per line
-    split_in_row: bool = False  # let a page break cut through a row (label tail on next page)
-    scan_pages: tuple[int, ...] = ()  # 1-based pages rasterised to an image without text ("all": -1)
+    scan_pages: tuple[int, ...] = ()  # 1-based pages rasterised to images without text; (-1,) = all
 
 
 def _cell(text: str, wrap: bool) -> Any:
@@ -88,8 +90,10 @@ def t2_table(truth: Truth, variant: PdfVariant) -> Table:
             if len(codes) < 3:
                 spans.append((len(codes), len(rows), 3, len(rows)))
             rows.append([label, *values] + [""] * (3 - len(values)))
-    return Table(rows, colWidths=[130, 107, 107, 107], style=_grid_style(spans),
-                 splitInRow=1 if variant.split_in_row else 0)
+    return Table(rows, colWidths=[130, 107, 107, 107], style=_grid_style(spans))
+
+
+_T3_LEGAL_COLS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
 
 
 def t3_table(truth: Truth, variant: PdfVariant) -> Table:
@@ -98,8 +102,7 @@ def t3_table(truth: Truth, variant: PdfVariant) -> Table:
     rows: list[list[Any]] = [
         [corner, "", "", "申请人情况", "", "", "", "", "", ""],
         ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
-        ["", "", "", "", *[_cell(h, wrap) for h in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
-         ""],
+        ["", "", "", "", *[_cell(h, wrap) for h in _T3_LEGAL_COLS], ""],
     ]
     spans = [(0, 0, 2, 2), (3, 0, 9, 0), (3, 1, 3, 2), (4, 1, 8, 1), (9, 1, 9, 2)]
     result_rows = [r for r in truth.t3_rows() if r[0].startswith("applications.result.")]
@@ -120,7 +123,8 @@ def t3_table(truth: Truth, variant: PdfVariant) -> Table:
         else:
             if group not in group_start:
                 group_start[group] = r
-            rows.append(["", _cell(group, wrap) if group_start[group] == r else "", _cell(label, wrap), *values])
+            group_cell = _cell(group, wrap) if group_start[group] == r else ""
+            rows.append(["", group_cell, _cell(label, wrap), *values])
     for group, start in group_start.items():
         size = sum(1 for row in result_rows if row[1] == group)
         spans.append((1, start, 1, start + size - 1))
@@ -131,7 +135,7 @@ def t3_table(truth: Truth, variant: PdfVariant) -> Table:
     rows[first_result][0] = vertical
     spans.append((0, first_result, 0, first_result + len(result_rows) - 1))
     widths = [22 if variant.vertical_result_label else 60, 50, 140, 34, 34, 34, 34, 34, 34, 34]
-    return Table(rows, colWidths=widths, style=_grid_style(spans), splitInRow=1 if variant.split_in_row else 0)
+    return Table(rows, colWidths=widths, style=_grid_style(spans))
 
 
 def t4_table(truth: Truth) -> Table:
