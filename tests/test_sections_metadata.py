@@ -60,3 +60,12 @@ def test_subheading_in_parentheses_is_not_a_section() -> None:
 def test_title_issuer_and_year(title: str, issuer: str, year: int) -> None:
     assert issuer_from_title(title) == issuer
     assert year_from_text(title) == year
+
+
+def test_title_printed_on_two_lines_keeps_the_issuer() -> None:
+    """淮安 2024 PDF: "淮安市人民政府" and "2024 年政府信息公开工作年度报告" are separate lines."""
+    from extractors.metadata import read_metadata
+
+    blocks = text_to_blocks("淮安市人民政府\n2024 年政府信息公开工作年度报告\n本报告由……编制。\n")
+    meta = read_metadata(Document("t.pdf", "pdf", blocks))
+    assert (meta.issuer, meta.year) == ("淮安市人民政府", 2024)
