@@ -10,11 +10,11 @@ article does not start with it, so metadata can read the issuer and year.
 from __future__ import annotations
 
 from lxml import etree
-from lxml.html import HTMLParser, HtmlElement, document_fromstring
+from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
 from extractors.readers.html_body import find_article, page_title, remove_chrome
 from extractors.readers.html_charset import decode_page
-from extractors.readers.html_flow import Paragraph, flow_lines, flow_items
+from extractors.readers.html_flow import Paragraph, flow_items, flow_lines
 from extractors.readers.html_grid import build_table_block
 from extractors.readers.html_text import join_pieces, paragraph_texts
 from pipeline.document import Block, Document, Locator, TableBlock, TextBlock

@@ -39,6 +39,7 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 # Section headings of the report (一、总体情况 …), matched on short blocks only.
 HEADING = re.compile(r"^[一二三四五六]\s*[、.．]\s*\S*(总体情况|主动公开|申请|复议|诉讼|问题|其他)")
 HEADING_MAX_CHARS = 40
+_HEADING_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "span", "strong", "b")
 # Words found in the report tables 二, 三, 四.
 TABLE_KEYWORDS: tuple[str, ...] = ("第二十条", "本年新收", "申请人情况", "行政复议", "行政诉讼")
 TITLE_KEYWORD = "年度报告"
@@ -114,7 +115,7 @@ def _anchors(root: HtmlElement) -> list[HtmlElement]:
             text = table.text_content()
             if any(word in text for word in TABLE_KEYWORDS):
                 found.append(table)
-    for element in root.iter("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "span", "strong", "b"):
+    for element in root.iter(*_HEADING_TAGS):
         text = collapse_whitespace(element.text_content())
         if len(text) <= HEADING_MAX_CHARS and HEADING.match(text):
             found.append(element)
@@ -136,7 +137,9 @@ def _densest(element: HtmlElement) -> HtmlElement:
         if total == 0:
             return current
         best = max((c for c in current if _tag(c)), key=lambda c: cjk_count(c.text_content()), default=None)
-        if best is None or cjk_count(best.text_content()) < DESCEND_SHARE * total or _tag(best) in _TABLE_PARTS:
+        if best is None or _tag(best) in _TABLE_PARTS:
+            return current
+        if cjk_count(best.text_content()) < DESCEND_SHARE * total:
             return current
         current = best
 
