@@ -96,8 +96,7 @@ def _put_title_first(blocks: list[Block], title: str, line: int | None) -> list[
         return [TextBlock(title, Locator(line=line)), *blocks]
     if count == 1:
         return blocks
-    lines = [b.text for b in blocks[:count] if isinstance(b, TextBlock)]
-    return [TextBlock(join_pieces(lines), blocks[0].locator), *blocks[count:]]
+    return [TextBlock(title, blocks[0].locator), *blocks[count:]]
 
 
 def read(data: bytes, source: str, settings: ReaderSettings) -> Document:

@@ -45,7 +45,12 @@ TABLE_KEYWORDS: tuple[str, ...] = ("第二十条", "本年新收", "申请人情
 TITLE_KEYWORD = "年度报告"
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—－]\s)\s*")
 # A share of the parent's CJK text above which the article search descends into a child.
-DESCEND_SHARE = 0.6
+DESCEND_SHARE = 0.7
+# Elements the article search may descend into (a paragraph or heading is never the article).
+CONTAINER_TAGS: frozenset[str] = frozenset({
+    "div", "section", "article", "main", "center", "form", "tbody", "thead", "tfoot", "tr", "td", "th",
+    "font",
+})
 
 
 def _tag(element: HtmlElement) -> str:
@@ -130,14 +135,19 @@ def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
     return next(e for e in chains[0] if id(e) in shared)
 
 
+def _can_hold_article(element: HtmlElement) -> bool:
+    tag = _tag(element)
+    if tag == "table":
+        return is_layout_table(element)
+    return tag in CONTAINER_TAGS
+
+
 def _densest(element: HtmlElement) -> HtmlElement:
     current = element
     while True:
         total = cjk_count(current.text_content())
-        if total == 0:
-            return current
         best = max((c for c in current if _tag(c)), key=lambda c: cjk_count(c.text_content()), default=None)
-        if best is None or _tag(best) in _TABLE_PARTS:
+        if total == 0 or best is None or not _can_hold_article(best):
             return current
         if cjk_count(best.text_content()) < DESCEND_SHARE * total:
             return current
