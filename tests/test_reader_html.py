@@ -320,3 +320,9 @@ def test_shanghai_t3_blank_cells_stay_empty(shanghai: Document) -> None:
 def test_shanghai_t4_row(shanghai: Document) -> None:
     t4 = tables(shanghai)[2]
     assert row_texts(t4, 3) == ["5", "", "", "2", "7", "8", "", "", "1", "9", "", "", "", "", ""]
+
+
+def test_deeply_nested_markup_is_read_without_recursion_limits() -> None:
+    depth = 1500  # past libxml2's default 256 and Python's recursion limit; libxml2 caps at 2048
+    doc = read_html(page("<div>" * depth + "<p>一、总体情况</p><p>正文。</p>" + "</div>" * depth))
+    assert texts(doc) == ["一、总体情况", "正文。"]

@@ -27,7 +27,7 @@ TITLE_MAX_LINES = 3
 
 def parse_html(text: str) -> HtmlElement:
     """The lxml tree of decoded markup (comments and processing instructions dropped)."""
-    parser = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    parser = HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
     try:
         root: HtmlElement = document_fromstring(text.encode("utf-8"), parser=parser)
     except etree.ParserError as err:  # "Document is empty": markup without any content

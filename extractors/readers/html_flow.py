@@ -81,28 +81,42 @@ class _FlowBuilder:
         self.items.append(TableRef(element))
 
 
-def _walk(element: HtmlElement, out: _FlowBuilder) -> None:
-    tag = element.tag
-    if not isinstance(tag, str):  # comment or processing instruction: only its tail is text
-        return
-    tag = tag.lower()
-    if tag in SKIPPED_TAGS:
-        return
-    if tag == "br":
-        out.line_break()
-        return
-    if tag == "table" and not is_layout_table(element):
-        out.table(element)
-        return
-    block = tag in BLOCK_TAGS
-    if block:
-        out.paragraph_break()
-    out.add_text(element.text, element.sourceline)
-    for child in element:
-        _walk(child, out)
-        out.add_text(child.tail, child.sourceline)
-    if block:
-        out.paragraph_break()
+# Work items of the walk: an element to visit, a tail text to add, or the end of a block.
+_Visit = tuple[HtmlElement, None]
+_Tail = tuple[None, tuple[str | None, int | None]]
+_BLOCK_END: tuple[None, None] = (None, None)
+
+
+def _walk(root: HtmlElement, out: _FlowBuilder) -> None:
+    """Depth-first walk with an explicit stack (pages can nest elements thousands deep)."""
+    stack: list[_Visit | _Tail | tuple[None, None]] = [(root, None)]
+    while stack:
+        element, tail = stack.pop()
+        if element is None:
+            if tail is None:
+                out.paragraph_break()
+            else:
+                out.add_text(*tail)
+            continue
+        tag = element.tag
+        if not isinstance(tag, str):  # comment or processing instruction: only its tail is text
+            continue
+        tag = tag.lower()
+        if tag in SKIPPED_TAGS:
+            continue
+        if tag == "br":
+            out.line_break()
+            continue
+        if tag == "table" and not is_layout_table(element):
+            out.table(element)
+            continue
+        if tag in BLOCK_TAGS:
+            out.paragraph_break()
+            stack.append(_BLOCK_END)
+        out.add_text(element.text, element.sourceline)
+        for child in reversed(element):
+            stack.append((None, (child.tail, child.sourceline)))
+            stack.append((child, None))
 
 
 def flow_items(element: HtmlElement) -> list[FlowItem]:
