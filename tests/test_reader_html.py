@@ -211,6 +211,14 @@ def test_saved_page_header_is_cut_off_and_its_charset_used() -> None:
     assert decode_page(raw + "<p>中文</p>".encode("gbk")).encoding == "gb18030"
 
 
+def test_saved_page_header_without_blank_line_before_markup() -> None:
+    raw = b"Content-Type: text/html; charset=gbk\n" + GBK_PAGE.format(meta="").encode("gbk")
+    header = saved_page_header(raw)
+    assert header is not None and (header.charset, header.line_count) == ("gbk", 1)
+    assert texts(read_html(raw)) == ["一、总体情况", "平潭综合实验区"]
+    assert saved_page_header(b"Title: not a header\nplain text\n\n") is None
+
+
 def test_utf8_bom_wins_over_meta() -> None:
     doc = read_html(b"\xef\xbb\xbf" + GBK_PAGE.format(meta='<meta charset="gbk">').encode("utf-8"))
     assert texts(doc) == ["一、总体情况", "平潭综合实验区"]

@@ -36,7 +36,7 @@ class SavedPageHeader:
 
 
 def saved_page_header(data: bytes) -> SavedPageHeader | None:
-    """The HTTP-style header block at the start of ``data`` (up to the first blank line), if any."""
+    """The HTTP-style header block at the start of ``data`` (up to a blank line or the markup), if any."""
     if data.startswith(_BOMS) or not data[:1].isalpha():
         return None
     pos = 0
@@ -49,7 +49,8 @@ def saved_page_header(data: bytes) -> SavedPageHeader | None:
         if not line.strip():
             return SavedPageHeader(charset, lines + 1, min(end + 1, len(data))) if lines else None
         if not _HEADER_LINE.match(line):
-            return None
+            # markup right after the header lines, without the blank line
+            return SavedPageHeader(charset, lines, pos) if lines and line.lstrip().startswith(b"<") else None
         if line.lower().startswith(b"content-type:"):
             match = _CHARSET_PARAM.search(line)
             charset = match.group(1).decode("ascii") if match else charset
