@@ -82,7 +82,7 @@ def detect_format(data: bytes, suffix: str = "") -> str | None:
         return None
     if stripped[:1] != b"<" and (suffix in {".md", ".markdown"} or _MD_TABLE_SEP.search(_ascii_view(head))):
         return "md"  # Markdown may hold <br> in cells or whole <table> blocks: not an HTML page
-    if _HTML_MARKERS.search(stripped[:4096]) and stripped[:1] == b"<" or len(_HTML_MARKERS.findall(head)) >= 3:
+    if (_HTML_MARKERS.search(stripped[:4096]) and stripped[:1] == b"<") or len(_HTML_MARKERS.findall(head)) >= 3:
         return "html"
     if suffix in {".md", ".markdown"}:
         return "md"
