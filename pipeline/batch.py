@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import resource
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -38,7 +39,7 @@ from pipeline.writer import DatasetFiles, new_part_id, new_run_id
 __all__ = ["BatchFatalError", "BatchOptions", "BatchSummary", "iter_input_files", "run_batch"]
 
 # A part is written when this many documents are buffered, or this long after the last one.
-DEFAULT_CHUNK_DOCS = 500
+DEFAULT_CHUNK_DOCS = 200
 DEFAULT_FLUSH_S = 60.0
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_FATAL, EXIT_NOTHING_TO_DO = 0, 1, 2, 3, 99
@@ -128,8 +129,15 @@ class BatchSummary:
             "seconds": round(self.seconds, 3),
             "docs_per_s": round(self.documents / self.seconds, 2) if self.seconds else None,
             "worker_cpu_s": round(self.worker_cpu_s, 3),
-            "peak_worker_rss_mb": round(self.peak_worker_rss / 2**20, 1), "exit_code": self.exit_code(),
+            "peak_worker_rss_mb": round(self.peak_worker_rss / 2**20, 1),
+            "supervisor_rss_mb": round(_self_usage().ru_maxrss / 1024, 1),
+            "supervisor_cpu_s": round(_self_usage().ru_utime + _self_usage().ru_stime, 3),
+            "exit_code": self.exit_code(),
         }
+
+
+def _self_usage() -> resource.struct_rusage:
+    return resource.getrusage(resource.RUSAGE_SELF)
 
 
 class _PartSink:

@@ -111,7 +111,8 @@ def test_kill_9_halfway_then_rerun_gives_the_uninterrupted_tables(batch: Generat
 def test_dask_executor_gives_identical_tables(batch: GeneratedBatch, reference: tuple[Path, BatchSummary],
                                               tmp_path: Path) -> None:
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+    # one thread: pdfium is not thread-safe (run real Dask workers with --nthreads 1 for PDFs)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         summary = run_batch([batch.root], tmp_path / "out",
                             options=BatchOptions(executor="dask", dask_client=client, chunk_docs=64))

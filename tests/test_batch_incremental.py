@@ -111,8 +111,9 @@ def test_shards_split_the_inputs_without_overlap(tmp_path: Path) -> None:
     ids = []
     for i in range(3):
         options = BatchOptions(jobs=1, shard=Shard(i, 3))
-        run_batch([tmp_path / "in"], tmp_path / f"out{i}", options=options)
-        ids += list(pd.read_parquet(tmp_path / f"out{i}" / "reports")["report_id"])
+        summary = run_batch([tmp_path / "in"], tmp_path / f"out{i}", options=options)
+        if summary.documents:  # a shard may hold none of 8 files
+            ids += list(pd.read_parquet(tmp_path / f"out{i}" / "reports")["report_id"])
     assert len(ids) == len(set(ids)) == 8
     whole = run_batch([tmp_path / "in"], tmp_path / "whole", options=ONE_JOB)
     assert whole.documents == 8
