@@ -253,7 +253,7 @@ def _document_xml(data: bytes) -> etree._Element:
         raise ExtractionError("corrupt_file", f"the .docx package lacks a part: {err}") from err
     except etree.XMLSyntaxError as err:
         raise ExtractionError("corrupt_file", f"the .docx XML is malformed: {err}") from err
-    except Exception as err:  # noqa: BLE001 - any failure to open the package is a damaged file
+    except Exception as err:  # any other failure to open the package means a damaged file
         raise ExtractionError("corrupt_file",
                               f"the .docx could not be opened: {type(err).__name__}: {err}") from err
     if body is None:
