@@ -15,8 +15,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.parts.document import DocumentPart
 from lxml import etree
 
+from extractors.readers.docx_numbering import ListNumbering
 from pipeline.document import Block, Cell, Document, Locator, TableBlock, TextBlock
 from pipeline.errors import ExtractionError
 from pipeline.settings import ReaderSettings
@@ -60,9 +66,9 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-def _paragraph_lines(p: etree._Element) -> list[str]:
-    """The printed text of one ``w:p``, split at its line breaks."""
-    lines: list[str] = [""]
+def _paragraph_lines(p: etree._Element, numbering: ListNumbering | None = None) -> list[str]:
+    """The printed text of one ``w:p`` (with its list number, if any), split at its line breaks."""
+    lines: list[str] = [numbering.prefix(p) if numbering is not None else ""]
 
     def walk(el: etree._Element) -> None:
         for child in el:
@@ -86,9 +92,9 @@ def _paragraph_lines(p: etree._Element) -> list[str]:
     return lines
 
 
-def paragraph_text(p: etree._Element) -> str:
+def paragraph_text(p: etree._Element, numbering: ListNumbering | None = None) -> str:
     """The text of one paragraph with whitespace collapsed (line breaks joined CJK-aware)."""
-    return join_lines(_paragraph_lines(p))
+    return join_lines(_paragraph_lines(p, numbering))
 
 
 def _block_children(el: etree._Element) -> Iterator[etree._Element]:
@@ -147,12 +153,12 @@ def _has_nested_table(tbl: etree._Element) -> bool:
     return False
 
 
-def cell_text(tc: etree._Element) -> str:
+def cell_text(tc: etree._Element, numbering: ListNumbering | None = None) -> str:
     """A cell's paragraphs joined (no space between two CJK characters), whitespace collapsed."""
     lines: list[str] = []
     for child in _block_children(tc):
         if child.tag == _W + "p":
-            lines.extend(_paragraph_lines(child))
+            lines.extend(_paragraph_lines(child, numbering))
     return join_lines(lines)
 
 
@@ -162,7 +168,7 @@ class _Anchor:
     bottom: int  # last grid row covered so far
 
 
-def table_grid(tbl: etree._Element, table_index: int) -> TableBlock:
+def table_grid(tbl: etree._Element, table_index: int, numbering: ListNumbering | None = None) -> TableBlock:
     """One ``w:tbl`` as a grid of anchor cells with row/col spans resolved from the XML."""
     anchors: list[_Anchor] = []
     # grid column -> the anchor whose rectangle currently ends at the row above, for vMerge
@@ -188,8 +194,8 @@ def table_grid(tbl: etree._Element, table_index: int) -> TableBlock:
                 last.cell.colspan += span
             else:
                 loc = Locator(table=table_index, row=r, col=col)
-                anchor = _Anchor(Cell(text=cell_text(tc), row=r, col=col, colspan=span, locator=loc),
-                                 bottom=r)
+                cell = Cell(text=cell_text(tc, numbering), row=r, col=col, colspan=span, locator=loc)
+                anchor = _Anchor(cell, bottom=r)
                 anchors.append(anchor)
                 next_open[col] = anchor
                 last = anchor
@@ -208,6 +214,7 @@ def table_grid(tbl: etree._Element, table_index: int) -> TableBlock:
 class _BodyReader:
     """Walks the body in document order, numbering paragraphs and tables."""
 
+    numbering: ListNumbering | None = None
     blocks: list[Block] = field(default_factory=list)
     paragraphs: int = 0
     tables: int = 0
@@ -221,7 +228,7 @@ class _BodyReader:
 
     def read_paragraph(self, p: etree._Element) -> None:
         self.paragraphs += 1
-        text = paragraph_text(p)
+        text = paragraph_text(p, self.numbering)
         if text:
             self.blocks.append(TextBlock(text=text, locator=Locator(line=self.paragraphs)))
 
@@ -231,19 +238,29 @@ class _BodyReader:
                 for tc in _children(tr, "tc"):
                     self.read_container(tc)
             return
-        block = table_grid(tbl, self.tables)
+        block = table_grid(tbl, self.tables, self.numbering)
         self.tables += 1
         if block.cells:
             self.blocks.append(block)
 
 
-def _document_xml(data: bytes) -> etree._Element:
-    """The parsed ``word/document.xml`` body (ExtractionError for a damaged package)."""
+def _list_numbering(word: WordDocument) -> ListNumbering | None:
+    """The document's list numbering, or None when its numbering or styles part cannot be read."""
     try:
-        import docx  # python-docx: opens the package and finds the main part by relationship
-        from docx.opc.exceptions import PackageNotFoundError
-    except ImportError:  # pragma: no cover - python-docx is a dependency
-        raise ExtractionError("file_unreadable", "python-docx is not installed") from None
+        part = word.part
+        numbering = part.numbering_part.element if _has_part(part, RT.NUMBERING) else None
+        styles = part.styles.element if _has_part(part, RT.STYLES) else None
+        return ListNumbering.from_parts(numbering, styles)
+    except Exception:  # numbering is decoration: a damaged numbering part must not fail the document
+        return None
+
+
+def _has_part(part: DocumentPart, reltype: str) -> bool:
+    return any(rel.reltype == reltype and not rel.is_external for rel in part.rels.values())
+
+
+def _open(data: bytes) -> tuple[etree._Element, ListNumbering | None]:
+    """The ``w:body`` element and list numbering of a .docx (ExtractionError for a damaged package)."""
     try:
         word = docx.Document(BytesIO(data))
         body = word.element.body
@@ -258,15 +275,14 @@ def _document_xml(data: bytes) -> etree._Element:
                               f"the .docx could not be opened: {type(err).__name__}: {err}") from err
     if body is None:
         raise ExtractionError("corrupt_file", "the .docx has no document body")
-    result: etree._Element = body
-    return result
+    return body, _list_numbering(word)
 
 
 def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
     """Read a .docx: a TextBlock per non-empty paragraph and a TableBlock per table, in order."""
     if not data:
         raise ExtractionError("empty_file", "the .docx file is empty (0 bytes)")
-    body = _document_xml(data)
-    reader = _BodyReader()
+    body, numbering = _open(data)
+    reader = _BodyReader(numbering=numbering)
     reader.read_container(body)
     return Document(source_path=source, format="docx", blocks=reader.blocks)
