@@ -1,13 +1,36 @@
-"""Tables 二, 三, 四 (stub: filled in by the foundation work)."""
+"""Tables 二, 三, 四 of one document → cells, per-table layouts and errors.
+
+Every row of every TableBlock is assigned to a table by its label words (a row without any
+inherits the table of the row before it, across page breaks), so tables split over pages or
+over several <table> elements, and several tables drawn as one, come out right. A table with no
+grid at all is read from its section's text as a stream. Every cell of the detected layout gets
+a CellValue, with flag ``not_found`` when its row or table is missing.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from extractors.labels import compact
 from extractors.sections import LocatedSections
-from pipeline.document import Document
+from extractors.tables.active import extract_active
+from extractors.tables.applications import TableOutcome, extract_applications
+from extractors.tables.cells import cell_not_found
+from extractors.tables.layouts import T2_MARKERS, T3_MARKERS, T3_ROW_KEYS, T4_MARKERS
+from extractors.tables.review import extract_review
+from extractors.tables.rows import RowRecord, rows_from_grid, rows_from_stream
+from pipeline.document import Document, Locator, TableBlock
 from pipeline.result import CellValue, ErrorRecord
 from pipeline.settings import ExtractSettings
+from schemas.codes import codes_for
+
+SECTION_OF: dict[str, int] = {"active": 2, "applications": 3, "review_litigation": 4}
+_MARKERS: dict[str, tuple[str, ...]] = {
+    "active": T2_MARKERS,
+    "applications": (*T3_MARKERS, *(k for k, _ in T3_ROW_KEYS)),
+    "review_litigation": T4_MARKERS,
+}
 
 
 @dataclass(slots=True)
@@ -19,6 +42,98 @@ class TableExtraction:
     errors: list[ErrorRecord] = field(default_factory=list)
 
 
+def row_kind(text: str) -> str | None:
+    """Which table a row's text belongs to, by marker words (None when it has none)."""
+    key = compact(text)
+    scores = {kind: sum(1 for m in markers if m in key) for kind, markers in _MARKERS.items()}
+    best = max(scores.values())
+    if best == 0:
+        return None
+    winners = [k for k, v in scores.items() if v == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def _block_kind(block: TableBlock) -> str | None:
+    return row_kind(block.text())
+
+
+def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dict[str, str]]:
+    """Grid rows of all tables, per table kind, and the header text seen per kind."""
+    per_kind: dict[str, list[RowRecord]] = {k: [] for k in SECTION_OF}
+    headers: dict[str, str] = {k: "" for k in SECTION_OF}
+    current: str | None = None
+    for block in document.tables():
+        block_kind = _block_kind(block)
+        if block_kind is not None and current is None:
+            current = block_kind
+        for record in rows_from_grid(block):
+            kind = row_kind(record.label) if record.label else None
+            if kind is not None:
+                current = kind
+            if current is None:
+                continue
+            per_kind[current].append(record)
+            headers[current] += " " + record.label
+    return per_kind, headers
+
+
+def _locate_in(document: Document, sections: LocatedSections) -> Callable[[int], Locator]:
+    spans = sections.flat.spans
+
+    def locate(offset: int) -> Locator:
+        for block, (start, end) in zip(document.blocks, spans, strict=True):
+            if start <= offset <= end:
+                base = block.locator
+                return Locator(page=base.page, line=base.line, offset=offset - start)
+        return Locator(offset=offset)
+
+    return locate
+
+
+def _year_template(year: int | None) -> str | None:
+    if year is None:
+        return None
+    return "F2019" if year <= 2020 else "F2021"
+
+
 def extract_tables(document: Document, sections: LocatedSections, year: int | None,
                    settings: ExtractSettings) -> TableExtraction:
-    return TableExtraction()
+    grid_rows, headers = split_grid_rows(document)
+    locate = _locate_in(document, sections)
+    rows: dict[str, list[RowRecord]] = {}
+    for kind, number in SECTION_OF.items():
+        rows[kind] = grid_rows[kind]
+        if not any(r.values for r in rows[kind]):
+            stream = sections.stream(number)
+            if stream is not None:
+                rows[kind] = rows_from_stream(stream[0], locate, stream[1])
+                headers[kind] = stream[0]
+    limit = settings.max_split_candidates
+    hint = _year_template(year)
+    t3 = extract_applications(rows["applications"], None, limit) if rows["applications"] else None
+    t2_hint = (t3.template if t3 else None) or hint
+    t2 = extract_active(rows["active"], headers["active"], t2_hint, limit) if rows["active"] else None
+    template = (t3.template if t3 else None) or (t2.template if t2 else None) or hint
+    if t3 is not None and t3.template is None and template is not None:
+        t3 = extract_applications(rows["applications"], template, limit)
+    if t2 is not None and t2.template is None and template is not None and template != t2_hint:
+        t2 = extract_active(rows["active"], headers["active"], template, limit)
+    t4 = extract_review(rows["review_litigation"], limit) if rows["review_litigation"] else None
+
+    out = TableExtraction(template=template or "UNKNOWN")
+    layout = template or "F2021"
+    outcomes: dict[str, TableOutcome | None] = {"active": t2, "applications": t3, "review_litigation": t4}
+    for kind, outcome in outcomes.items():
+        if outcome is None:
+            out.absent.append(kind)
+            out.errors.append(ErrorRecord("tables", "table_absent",
+                                          f"table {'二三四'[SECTION_OF[kind] - 2]} ({kind}) not found"))
+            out.cells.extend(cell_not_found(kind, code) for code in codes_for(kind, layout))
+            continue
+        out.templates[kind] = outcome.template or layout
+        out.cells.extend(outcome.cells)
+        out.errors.extend(outcome.errors)
+    if template is None:
+        out.errors.append(ErrorRecord("tables", "template_unknown",
+                                      "neither the table labels nor the year decide F2021 vs F2019; F2021 assumed"))
+    return out

@@ -1,0 +1,168 @@
+"""Table 三: 收到和处理政府信息公开申请情况 (template_spec §3.2, §4.2, §12).
+
+Rows are bound by their distinctive label keys (never by position, except under an exact count
+guard); the seven values of a row are the last seven value slots. Runs of digits (crawler dumps)
+are split only where the rules A3 (row total), A1 and A2 (column sums) leave one reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extractors.labels import bare_label, match_key
+from extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from extractors.tables.layouts import (
+    T3_COLUMNS,
+    T3_GROUP_WORDS,
+    T3_OTHER_LABELS,
+    T3_ROW_KEYS,
+    T3_TOTAL_LABELS,
+    t3_leaves,
+    t3_rows,
+)
+from extractors.tables.rows import RowRecord, fit_slots
+from extractors.tables.splitting import ColumnRule, Reading, RowSum, SlotSpec, narrow
+from pipeline.result import CellValue, ErrorRecord
+
+TABLE = "applications"
+_F2021_ONLY = {"applications.result.other.no_correction", "applications.result.other.fee_unpaid",
+               "applications.result.other.other"}
+_WIDTH = len(T3_COLUMNS)
+_ROW_SUM = RowSum(parts=tuple(range(_WIDTH - 1)), total=_WIDTH - 1)
+
+
+@dataclass(slots=True)
+class TableOutcome:
+    cells: list[CellValue] = field(default_factory=list)
+    errors: list[ErrorRecord] = field(default_factory=list)
+    template: str | None = None
+
+
+def _strip_group_words(text: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for word in T3_GROUP_WORDS:
+            if text.startswith(word) and len(text) > len(word):
+                text, changed = bare_label(text[len(word):]), True
+    return text
+
+
+def t3_row_code(label: str, previous: str | None) -> str | None:
+    """The canonical row code of a T3 label, or None."""
+    key = match_key(label)
+    for needle, code in T3_ROW_KEYS:
+        if needle in key:
+            return code
+    bare = _strip_group_words(bare_label(label))
+    if bare in T3_TOTAL_LABELS:
+        return "applications.result.total"
+    if bare in T3_OTHER_LABELS and previous is not None and previous.startswith("applications.result.other."):
+        return "applications.result.other.other"
+    return None
+
+
+def bind_rows(rows: list[RowRecord]) -> tuple[dict[str, RowRecord], list[RowRecord]]:
+    """Data rows bound to row codes (first occurrence wins), and data rows that bound to none."""
+    bound: dict[str, RowRecord] = {}
+    unbound: list[RowRecord] = []
+    previous: str | None = None
+    for record in rows:
+        code = t3_row_code(record.label, previous)
+        if not record.values:
+            if code is not None:
+                previous = code
+            continue
+        if code is None:
+            if record.has_numbers:
+                unbound.append(record)
+            continue
+        previous = code
+        bound.setdefault(code, record)
+    return bound, unbound
+
+
+def detect_template(bound: dict[str, RowRecord]) -> str | None:
+    if _F2021_ONLY & bound.keys():
+        return "F2021"
+    if "applications.result.other.total" in bound:
+        return "F2019"
+    return None
+
+
+def _bind_by_position(rows: list[RowRecord], bound: dict[str, RowRecord], expected: tuple[str, ...]) -> None:
+    """Fill unbound rows by position, only when the data rows are exactly the expected rows."""
+    data = [r for r in rows if r.values and (r.has_numbers or any(not v.raw.strip() for v in r.values))]
+    if len(data) != len(expected) or len(bound) == len(expected):
+        return
+    by_id = {id(r): code for code, r in bound.items()}
+    if any(id(r) in by_id and by_id[id(r)] != code for r, code in zip(data, expected, strict=True)):
+        return
+    for record, code in zip(data, expected, strict=True):
+        bound.setdefault(code, record)
+
+
+def column_rules(template: str) -> list[ColumnRule]:
+    leaves = t3_leaves(template)
+    rules: list[ColumnRule] = []
+    for col in range(_WIDTH):
+        rules.append(ColumnRule(col, (("applications.new_received", 1), ("applications.carried_over_in", 1),
+                                      ("applications.result.total", -1), ("applications.carried_forward", -1))))
+        rules.append(ColumnRule(col, (("applications.result.total", 1), *((leaf, -1) for leaf in leaves))))
+    return rules
+
+
+def extract_applications(rows: list[RowRecord], template_hint: str | None,
+                         limit: int = 50_000) -> TableOutcome:
+    bound, unbound = bind_rows(rows)
+    template = detect_template(bound) or template_hint or "F2021"
+    outcome = TableOutcome(template=detect_template(bound))
+    expected = t3_rows(template)
+    _bind_by_position(rows, bound, expected)
+    spec = [SlotSpec()] * _WIDTH
+    readings: dict[str, list[Reading]] = {}
+    grid_cells: dict[str, list[CellValue]] = {}
+    for code in expected:
+        record = bound.get(code)
+        if record is None:
+            continue
+        codes = [f"{code}@{col}" for col in T3_COLUMNS]
+        if record.run:
+            options = run_readings(record, spec, [_ROW_SUM], limit)
+            if options is not None:
+                readings[code] = options
+            else:
+                grid_cells[code] = resolve_run(TABLE, codes, record, None)
+            continue
+        slots = fit_slots(record.values, _WIDTH)
+        if slots is None:
+            outcome.errors.append(ErrorRecord("tables", "value_count_mismatch",
+                                              f"三: row {record.label!r} has {len(record.values)} value cells, "
+                                              f"expected {_WIDTH}"))
+            grid_cells[code] = [cell_not_found(TABLE, c) for c in codes]
+            for cell in grid_cells[code]:
+                cell.flag, cell.raw = "unreadable", " | ".join(v.raw for v in record.values)
+            continue
+        cells = [cell_from_slot(TABLE, c, s, SlotSpec()) for c, s in zip(codes, slots, strict=True)]
+        grid_cells[code] = cells
+        if all(c.value is not None for c in cells):
+            readings[code] = [tuple(float(c.value) for c in cells if c.value is not None)]
+    narrowed = narrow(readings, column_rules(template))
+    for code in expected:
+        codes = [f"{code}@{col}" for col in T3_COLUMNS]
+        if code in grid_cells:
+            outcome.cells.extend(grid_cells[code])
+        elif code in narrowed:
+            outcome.cells.extend(resolve_run(TABLE, codes, bound[code], narrowed[code]))
+        else:
+            outcome.cells.extend(cell_not_found(TABLE, c) for c in codes)
+            outcome.errors.append(ErrorRecord("tables", "row_missing", f"三: row {code} not found"))
+        if code in narrowed and bound[code].run and len(narrowed[code]) != 1:
+            outcome.errors.append(ErrorRecord(
+                "tables", "ambiguous_digits",
+                f"三: row {code}: digits {bound[code].values[0].raw!r} allow {len(narrowed[code])} readings"))
+    for record in unbound:
+        outcome.errors.append(ErrorRecord("tables", "row_unbound",
+                                          f"三: row {record.label!r} with values "
+                                          f"{[v.raw for v in record.values]} matches no known row"))
+    return outcome

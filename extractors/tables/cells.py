@@ -1,0 +1,75 @@
+"""Turning value slots and split readings into CellValue rows (with provenance)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from extractors.numbers import parse_cell
+from extractors.tables.rows import RowRecord, ValueSlot
+from extractors.tables.splitting import (
+    SlotSpec,
+    TooManyReadings,
+    agreed_values,
+    clean_run,
+    split_candidates,
+)
+from pipeline.result import CellValue
+from schemas.codes import unit_of
+
+Reading = tuple[float, ...]
+
+
+def cell_from_slot(table: str, code: str, slot: ValueSlot, spec: SlotSpec | None = None) -> CellValue:
+    """One printed cell → CellValue: the number as printed, or null with the parser's flag."""
+    parsed = parse_cell(slot.raw)
+    flag = parsed.flag
+    if parsed.value is not None and parsed.signed and spec is not None and not spec.signed and parsed.value < 0:
+        flag = "signed"
+    if parsed.value is not None and spec is not None and not spec.decimal and not float(parsed.value).is_integer():
+        return CellValue(table, code, None, unit_of(code), slot.raw, "unreadable",
+                         slot.locator.page, slot.locator.describe())
+    unit = parsed.unit if parsed.unit in ("元", "万元") else unit_of(code)
+    return CellValue(table, code, parsed.value, unit, slot.raw, flag, slot.locator.page, slot.locator.describe())
+
+
+def cell_not_found(table: str, code: str) -> CellValue:
+    return CellValue(table, code, None, unit_of(code), "", "not_found", None, "")
+
+
+def cells_from_reading(table: str, codes: Sequence[str], record: RowRecord,
+                       values: Sequence[float | None], flag_if_null: str) -> list[CellValue]:
+    """Cells of a split run: each value with the whole run as its raw text (and its position)."""
+    slot = record.values[0]
+    where = slot.locator.describe()
+    out: list[CellValue] = []
+    for index, (code, value) in enumerate(zip(codes, values, strict=True)):
+        locator = f"{where} run {slot.raw!r} part {index + 1}/{len(codes)}".strip()
+        out.append(CellValue(table, code, value, unit_of(code), slot.raw,
+                             None if value is not None else flag_if_null, slot.locator.page, locator))
+    return out
+
+
+def run_readings(record: RowRecord, specs: Sequence[SlotSpec], sums: Sequence[object] = (),
+                 limit: int = 50_000) -> list[Reading] | None:
+    """All readings of a run row (None: too many to enumerate)."""
+    from extractors.tables.splitting import RowSum
+
+    rules = [s for s in sums if isinstance(s, RowSum)]
+    try:
+        return split_candidates(record.values[0].raw, specs, rules, limit)
+    except TooManyReadings:
+        return None
+
+
+def resolve_run(table: str, codes: Sequence[str], record: RowRecord,
+                readings: list[Reading] | None) -> list[CellValue]:
+    """Cells for a run row given its remaining readings: agreed values, others ambiguous."""
+    if readings is None:
+        return cells_from_reading(table, codes, record, [None] * len(codes), "ambiguous")
+    if not readings:
+        return cells_from_reading(table, codes, record, [None] * len(codes), "unreadable")
+    return cells_from_reading(table, codes, record, agreed_values(readings, len(codes)), "ambiguous")
+
+
+def run_digit_count(record: RowRecord) -> int:
+    return len(clean_run(record.values[0].raw)) if record.values else 0

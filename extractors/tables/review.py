@@ -1,0 +1,58 @@
+"""Table 四: 政府信息公开行政复议、行政诉讼情况 (template_spec §3.3): 15 values in fixed order.
+
+The data row is the row with fifteen value slots (blank ones included) after the header rows; in
+a text stream, the digit run after the headers, split under rules A4–A6 (each group's 总计 is
+the sum of its four results).
+"""
+
+from __future__ import annotations
+
+from extractors.tables.applications import TableOutcome
+from extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from extractors.tables.layouts import T4_CODES
+from extractors.tables.rows import RowRecord, ValueSlot, fit_slots
+from extractors.tables.splitting import RowSum, SlotSpec
+from pipeline.result import ErrorRecord
+
+TABLE = "review_litigation"
+_WIDTH = len(T4_CODES)
+GROUP_SUMS: tuple[RowSum, ...] = tuple(RowSum(parts=(g, g + 1, g + 2, g + 3), total=g + 4) for g in (0, 5, 10))
+
+
+def _grid_row(rows: list[RowRecord]) -> list[ValueSlot] | None:
+    """The slots of the data row: fifteen value cells, preferring the row with the most numbers."""
+    best: tuple[int, list[ValueSlot]] | None = None
+    for record in rows:
+        if record.run:
+            continue
+        slots = fit_slots(record.values, _WIDTH)
+        if slots is None:
+            continue
+        numbers = sum(1 for s in slots if any(ch.isdigit() for ch in s.raw))
+        if best is None or numbers > best[0]:
+            best = (numbers, slots)
+    return best[1] if best else None
+
+
+def extract_review(rows: list[RowRecord], limit: int = 50_000) -> TableOutcome:
+    outcome = TableOutcome()
+    slots = _grid_row(rows)
+    if slots is not None:
+        outcome.cells = [cell_from_slot(TABLE, code, slot, SlotSpec())
+                         for code, slot in zip(T4_CODES, slots, strict=True)]
+        return outcome
+    runs = [r for r in rows if r.run and r.has_numbers]
+    if runs:
+        record = max(runs, key=lambda r: sum(ch.isdigit() for ch in r.values[0].raw))
+        readings = run_readings(record, [SlotSpec()] * _WIDTH, GROUP_SUMS, limit)
+        outcome.cells = resolve_run(TABLE, T4_CODES, record, readings)
+        if readings is None or len(readings) != 1:
+            count = "too many" if readings is None else str(len(readings))
+            outcome.errors.append(ErrorRecord("tables", "ambiguous_digits",
+                                              f"四: digits {record.values[0].raw!r} allow {count} readings"))
+        return outcome
+    outcome.cells = [cell_not_found(TABLE, code) for code in T4_CODES]
+    widths = sorted({len(r.values) for r in rows if r.values})
+    outcome.errors.append(ErrorRecord("tables", "value_count_mismatch",
+                                      f"四: no row with {_WIDTH} value cells (rows have {widths})"))
+    return outcome

@@ -1,0 +1,111 @@
+"""Table rows as (label, value slots) records, from grids or from a running text stream.
+
+Grid mode (tables as TableBlocks): a row's label is its non-numeric cells joined, its values are
+the cells after the last label cell (template_spec D5: never trust label column positions).
+Stream mode (a crawler dump with the whole table on one line, or any table text without a grid):
+the text is cut into alternating label segments and digit runs; each run belongs to the label
+before it and may hold several values run together (split later under the arithmetic rules).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extractors.numbers import looks_numeric
+from pipeline.document import Locator, TableBlock
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSlot:
+    raw: str
+    locator: Locator
+
+
+@dataclass(slots=True)
+class RowRecord:
+    label: str
+    values: list[ValueSlot] = field(default_factory=list)
+    locator: Locator = field(default_factory=Locator)
+    run: bool = False  # values[0] is a run of digits that may hold several values
+
+    @property
+    def has_numbers(self) -> bool:
+        return any(any(ch.isdigit() for ch in v.raw) for v in self.values)
+
+
+def rows_from_grid(table: TableBlock) -> list[RowRecord]:
+    records: list[RowRecord] = []
+    for row in table.rows():
+        if not row:
+            continue
+        last_label = -1
+        for index, cell in enumerate(row):
+            if cell.text.strip() and not looks_numeric(cell.text):
+                last_label = index
+        label = " ".join(c.text.strip() for c in row[: last_label + 1] if c.text.strip())
+        values = [ValueSlot(c.text, c.locator) for c in row[last_label + 1:]]
+        records.append(RowRecord(label=label, values=values, locator=row[0].locator))
+    return records
+
+
+def fit_slots(slots: list[ValueSlot], expected: int) -> list[ValueSlot] | None:
+    """Trim surplus empty slots (trailing first, then leading) down to ``expected``; None if impossible."""
+    out = list(slots)
+    while len(out) > expected and not out[-1].raw.strip():
+        out.pop()
+    while len(out) > expected and not out[0].raw.strip():
+        out.pop(0)
+    return out if len(out) == expected else None
+
+
+# A digit run: digits with spaces, decimal points, thousands commas and signs inside.
+_RUN = re.compile(r"[+\-－]?[0-9][0-9 \t\u3000\u00a0.,+\-－]*、?")
+# digits directly followed by these are prose (a year, a date, a count of things), not cell values
+_PROSE_AFTER = tuple("年月日号条款项时分秒%％岁届期次")
+# the item number of the next label, glued to the end of a run: "…00000002.其他法律…"
+_TRAILING_ITEM = re.compile(r"([1-9])\s*[.、．]\s*$")
+
+
+def rows_from_stream(text: str, locate: Callable[[int], Locator], offset: int = 0) -> list[RowRecord]:
+    """Label/run records of ``text`` (NFKC-normalised digits expected); offsets are for provenance."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text)
+    records: list[RowRecord] = []
+    label_start = 0
+    pos = 0
+    pending_label = ""
+    while True:
+        match = _RUN.search(text, pos)
+        if match is None:
+            break
+        run = match.group(0)
+        end = match.end()
+        following = text[end:end + 1]
+        if following in _PROSE_AFTER:
+            pos = end
+            continue
+        item = _TRAILING_ITEM.search(run)
+        stripped_run = run
+        if item and following and not following.isdigit():
+            stripped_run = run[: item.start(1)]
+            end = match.start() + item.start(1)
+        label = pending_label + text[label_start:match.start()]
+        if not stripped_run.strip(" \t\u3000\u00a0.,"):
+            # only an item number: it belongs to the label that follows
+            pending_label = label
+            label_start = match.start()
+            pos = match.end()
+            continue
+        records.append(RowRecord(
+            label=label.strip(),
+            values=[ValueSlot(stripped_run.strip(), locate(offset + match.start()))],
+            locator=locate(offset + match.start()),
+            run=True,
+        ))
+        pending_label = ""
+        label_start = end
+        pos = match.end()
+    return records
