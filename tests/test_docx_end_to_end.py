@@ -73,3 +73,19 @@ def test_built_docx_extracts_exactly_the_truth(seed: int, template: str) -> None
     truth = make_truth(seed, template)
     result = extract_bytes(build_docx(truth), f"built-{seed}.docx")
     _assert_equals_truth(result, truth)
+
+
+@pytest.mark.skipif(find_libreoffice(ReaderSettings()) is None, reason="LibreOffice is not installed")
+def test_filled_template_saved_as_doc_extracts_exactly_the_truth(tmp_path: Path) -> None:
+    import subprocess
+
+    truth = make_truth(12, "F2021")
+    (tmp_path / "filled.docx").write_bytes(fill_official_template(truth))
+    binary = find_libreoffice(ReaderSettings())
+    assert binary is not None
+    subprocess.run([binary, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path / "out"), str(tmp_path / "filled.docx")],
+                   check=True, capture_output=True, timeout=120)
+    result = extract_file(tmp_path / "out" / "filled.doc")
+    assert result.format == "doc"
+    _assert_equals_truth(result, truth)

@@ -11,6 +11,7 @@ Two layouts:
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
@@ -137,77 +138,92 @@ T3_GRID_COLS = 3 + len(APPLICANT_COLS)
 T4_GRID_COLS = 15
 
 
-def _write(cell: _Cell, text: str) -> None:
-    cell.text = text
+@dataclass
+class _GridSpec:
+    """A table to build: cell texts by grid position and the rectangles to merge."""
+
+    n_rows: int
+    n_cols: int
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)
+    merges: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+    def put(self, row: int, col: int, text: str, to: tuple[int, int] | None = None) -> None:
+        """Write ``text`` at (row, col); with ``to``, merge the rectangle up to that corner."""
+        self.texts[(row, col)] = text
+        if to is not None and to != (row, col):
+            self.merges.append(((row, col), to))
 
 
-def _build_t2(word: WordDocument, truth: Truth) -> None:
-    n_rows = sum(2 + len(rows) for _b, _c, rows in truth.t2_blocks())
-    table = word.add_table(rows=n_rows, cols=T2_GRID_COLS)
+def _materialise(word: WordDocument, spec: _GridSpec) -> None:
+    """Add ``spec`` as a Word table: texts first (one cell lookup), then ``cell.merge`` per rectangle."""
+    table = word.add_table(rows=spec.n_rows, cols=spec.n_cols)
     table.style = "Table Grid"
+    cells = table._cells  # row-major, computed once: table.cell() recomputes it on every call
+    for (row, col), text in spec.texts.items():
+        cells[row * spec.n_cols + col].text = text
+    for (top, left), (bottom, right) in spec.merges:
+        table.cell(top, left).merge(table.cell(bottom, right))
+
+
+def _t2_spec(truth: Truth) -> _GridSpec:
+    spec = _GridSpec(sum(2 + len(rows) for _b, _c, rows in truth.t2_blocks()), T2_GRID_COLS)
+    last_col = T2_GRID_COLS - 1
     r = 0
     for block, columns, rows in truth.t2_blocks():
-        header = table.cell(r, 0).merge(table.cell(r, T2_GRID_COLS - 1))
-        _write(header, block)
+        spec.put(r, 0, block, to=(r, last_col))
         texts_by_row = [["信息内容", *columns]] + [[label, *(fmt_value(truth.values[c]) for c in codes)]
                                                   for label, codes in rows]
         for offset, texts in enumerate(texts_by_row, start=1):
-            row = r + offset
-            # the last printed column takes up the grid columns the block does not use
-            last = table.cell(row, len(texts) - 1)
-            if len(texts) < T2_GRID_COLS:
-                last = last.merge(table.cell(row, T2_GRID_COLS - 1))
             for c, text in enumerate(texts[:-1]):
-                _write(table.cell(row, c), text)
-            _write(last, texts[-1])
+                spec.put(r + offset, c, text)
+            # the last printed column takes up the grid columns the block does not use
+            spec.put(r + offset, len(texts) - 1, texts[-1], to=(r + offset, last_col))
         r += 1 + len(texts_by_row)
+    return spec
 
 
-def _build_t3(word: WordDocument, truth: Truth) -> None:
+def _t3_spec(truth: Truth) -> _GridSpec:
     rows = truth.t3_rows()
-    table = word.add_table(rows=3 + len(rows), cols=T3_GRID_COLS)
-    table.style = "Table Grid"
-    _write(table.cell(0, 0).merge(table.cell(2, 2)), T3_CORNER)
-    _write(table.cell(0, 3).merge(table.cell(0, T3_GRID_COLS - 1)), "申请人情况")
-    _write(table.cell(1, 3).merge(table.cell(2, 3)), "自然人")
-    _write(table.cell(1, 4).merge(table.cell(1, 8)), "法人或其他组织")
-    _write(table.cell(1, 9).merge(table.cell(2, 9)), "总计")
+    spec = _GridSpec(3 + len(rows), T3_GRID_COLS)
+    spec.put(0, 0, T3_CORNER, to=(2, 2))
+    spec.put(0, 3, "申请人情况", to=(0, T3_GRID_COLS - 1))
+    spec.put(1, 3, "自然人", to=(2, 3))
+    spec.put(1, 4, "法人或其他组织", to=(1, 8))
+    spec.put(1, 9, "总计", to=(2, 9))
     for c, text in enumerate(T3_APPLICANT_HEADERS, start=4):
-        _write(table.cell(2, c), text)
+        spec.put(2, c, text)
     result_rows = [i for i, (code, _g, _l) in enumerate(rows) if code.startswith("applications.result.")]
-    first, last = 3 + result_rows[0], 3 + result_rows[-1]
-    _write(table.cell(first, 0).merge(table.cell(last, 0)), T3_RESULT_GROUP)
-    group_start: dict[str, int] = {}
-    group_end: dict[str, int] = {}
+    spec.put(3 + result_rows[0], 0, T3_RESULT_GROUP, to=(3 + result_rows[-1], 0))
+    group_rows: dict[str, list[int]] = {}
     for i, (code, group, leaf) in enumerate(rows):
         r = 3 + i
         if group is not None:
-            group_start.setdefault(group, r)
-            group_end[group] = r
-            _write(table.cell(r, 2), leaf)
+            group_rows.setdefault(group, []).append(r)
+            spec.put(r, 2, leaf)
         elif code.startswith("applications.result."):
-            _write(table.cell(r, 1).merge(table.cell(r, 2)), leaf)
+            spec.put(r, 1, leaf, to=(r, 2))
         else:
-            _write(table.cell(r, 0).merge(table.cell(r, 2)), leaf)
+            spec.put(r, 0, leaf, to=(r, 2))
         for c, value in enumerate(truth.t3_row_values(code), start=3):
-            _write(table.cell(r, c), fmt_value(value))
-    for group, start in group_start.items():
-        _write(table.cell(start, 1).merge(table.cell(group_end[group], 1)), group)
+            spec.put(r, c, fmt_value(value))
+    for group, group_row_list in group_rows.items():
+        spec.put(group_row_list[0], 1, group, to=(group_row_list[-1], 1))
+    return spec
 
 
-def _build_t4(word: WordDocument, truth: Truth) -> None:
-    table = word.add_table(rows=4, cols=T4_GRID_COLS)
-    table.style = "Table Grid"
-    _write(table.cell(0, 0).merge(table.cell(0, 4)), "行政复议")
-    _write(table.cell(0, 5).merge(table.cell(0, 14)), "行政诉讼")
+def _t4_spec(truth: Truth) -> _GridSpec:
+    spec = _GridSpec(4, T4_GRID_COLS)
+    spec.put(0, 0, "行政复议", to=(0, 4))
+    spec.put(0, 5, "行政诉讼", to=(0, 14))
     for c, text in enumerate(T4_LEAVES):
-        _write(table.cell(1, c).merge(table.cell(2, c)), text)
-    _write(table.cell(1, 5).merge(table.cell(1, 9)), "未经复议直接起诉")
-    _write(table.cell(1, 10).merge(table.cell(1, 14)), "复议后起诉")
+        spec.put(1, c, text, to=(2, c))
+    spec.put(1, 5, "未经复议直接起诉", to=(1, 9))
+    spec.put(1, 10, "复议后起诉", to=(1, 14))
     for c in range(5, 15):
-        _write(table.cell(2, c), T4_LEAVES[(c - 5) % 5])
+        spec.put(2, c, T4_LEAVES[(c - 5) % 5])
     for c, value in enumerate(truth.t4_values()):
-        _write(table.cell(3, c), fmt_value(value))
+        spec.put(3, c, fmt_value(value))
+    return spec
 
 
 def build_docx(truth: Truth) -> bytes:
@@ -215,11 +231,11 @@ def build_docx(truth: Truth) -> bytes:
     word = docx.Document()
     word.add_paragraph(truth.title)
     word.add_paragraph(f"本报告统计期限为{truth.year}年1月1日至{truth.year}年12月31日。")
-    builders = {1: _build_t2, 2: _build_t3, 3: _build_t4}
+    tables = {1: _t2_spec, 2: _t3_spec, 3: _t4_spec}
     for index, heading in enumerate(HEADINGS):
         word.add_paragraph(heading)
-        if index in builders:
-            builders[index](word, truth)
+        if index in tables:
+            _materialise(word, tables[index](truth))
         else:
             word.add_paragraph("（文字描述）")
     out = BytesIO()
