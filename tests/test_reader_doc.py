@@ -71,6 +71,42 @@ def test_zero_byte_doc_is_empty_file() -> None:
     assert err.value.code == "empty_file"
 
 
+def _fake_soffice(tmp_path: Path, body: str) -> str:
+    """An executable standing in for soffice; ``$OUT`` is its --outdir argument."""
+    script = tmp_path / "fake-soffice"
+    script.write_text("#!/bin/sh\n"
+                      'for a in "$@"; do if [ "$prev" = "--outdir" ]; then OUT="$a"; fi; prev="$a"; done\n'
+                      + body + "\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_doc_is_converted_by_the_configured_binary_and_read_as_docx(tmp_path: Path) -> None:
+    binary = _fake_soffice(tmp_path, f'mkdir -p "$OUT" && cp "{BLANK_DOCX}" "$OUT/input.docx"')
+    document = doc_reader.read(BLANK_DOC.read_bytes(), "old.doc", ReaderSettings(libreoffice_binary=binary))
+    assert document.format == "doc"
+    assert [(t.n_rows, t.n_cols) for t in document.tables()] == [(14, 4), (28, 10), (4, 15)]
+
+
+def test_conversion_without_output_is_corrupt_file(tmp_path: Path) -> None:
+    binary = _fake_soffice(tmp_path, 'echo "Error: source file could not be loaded" >&2; exit 0')
+    with pytest.raises(ExtractionError) as err:
+        doc_reader.read(BLANK_DOC.read_bytes(), "old.doc", ReaderSettings(libreoffice_binary=binary))
+    assert err.value.code == "corrupt_file"
+    assert err.value.message.endswith("Error: source file could not be loaded")
+
+
+def test_hanging_conversion_times_out_and_its_children_are_killed(tmp_path: Path) -> None:
+    pid_file = tmp_path / "child.pid"
+    binary = _fake_soffice(tmp_path, f'sleep 60 >/dev/null 2>&1 & echo $! > "{pid_file}"; wait')
+    with pytest.raises(ExtractionError) as err:
+        doc_reader.convert_to_docx(BLANK_DOC.read_bytes(), binary, timeout=1.0)
+    assert err.value.code == "timeout"
+    status = Path(f"/proc/{pid_file.read_text().strip()}/status")
+    # the forked child is gone (or a zombie awaiting its reaper), not still sleeping
+    assert not status.exists() or "State:\tZ" in status.read_text()
+
+
 @needs_soffice
 def test_doc_reads_to_the_same_grids_as_the_docx() -> None:
     from_doc = doc_reader.read(BLANK_DOC.read_bytes(), "old.doc", ReaderSettings())

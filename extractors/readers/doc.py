@@ -8,7 +8,10 @@ served with a ``.doc`` suffix is routed by content in :func:`pipeline.formats.de
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -54,6 +57,20 @@ def find_libreoffice(settings: ReaderSettings) -> str | None:
     return None
 
 
+def _run_in_own_group(command: list[str], timeout: float) -> bytes:
+    """Run ``command`` in its own process group; on timeout kill the whole group (soffice forks)."""
+    with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, start_new_session=True) as process:
+        try:
+            _stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return stderr
+
+
 def convert_to_docx(data: bytes, binary: str, timeout: float = CONVERT_TIMEOUT_SECONDS) -> bytes:
     """The .docx bytes LibreOffice makes of ``data`` (ExtractionError when it cannot)."""
     with tempfile.TemporaryDirectory(prefix="gongkai-doc-") as tmp:
@@ -65,10 +82,9 @@ def convert_to_docx(data: bytes, binary: str, timeout: float = CONVERT_TIMEOUT_S
         command = [binary, f"-env:UserInstallation={profile}", "--headless", "--norestore",
                    "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out_dir), str(source)]
         try:
-            completed = subprocess.run(command, capture_output=True, timeout=timeout, check=False,
-                                       stdin=subprocess.DEVNULL)
+            stderr = _run_in_own_group(command, timeout)
         except subprocess.TimeoutExpired as err:
-            raise ExtractionError("corrupt_file",
+            raise ExtractionError("timeout",
                                   f"LibreOffice did not convert the .doc within {timeout:.0f} s") from err
         except OSError as err:
             raise ExtractionError("needs_libreoffice",
@@ -76,7 +92,7 @@ def convert_to_docx(data: bytes, binary: str, timeout: float = CONVERT_TIMEOUT_S
                                   "install LibreOffice to read old .doc files") from err
         converted = out_dir / "input.docx"
         if not converted.is_file() or converted.stat().st_size == 0:
-            lines = completed.stderr.decode("utf-8", errors="replace").splitlines()
+            lines = stderr.decode("utf-8", errors="replace").splitlines()
             detail = " ".join(x.strip() for x in lines if x.strip() and not x.startswith("Warning"))[-300:]
             raise ExtractionError("corrupt_file",
                                   "LibreOffice could not convert the .doc (damaged or not a Word file)"
