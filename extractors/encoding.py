@@ -49,10 +49,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         if data.startswith(bom):
             return data.decode(name), name
     if declared:
-        name = normalize_encoding_name(declared)
-        if name:
+        codec = normalize_encoding_name(declared)
+        if codec:
             try:
-                return data.decode(name), name
+                return data.decode(codec), codec
             except UnicodeDecodeError:
                 pass  # the declaration lies (common); detect instead
     try:

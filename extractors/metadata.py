@@ -24,6 +24,8 @@ _PERIOD = re.compile(r"(20\d\d)\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|�
 _ISSUER_PREFIX = re.compile(r"^(?:关于|《)")
 _ISSUER_SUFFIX = re.compile(r"(?:关于|的)$")
 _MAX_TITLE = 80
+# a line that can be the first half of a two-line title: a short name, no sentence punctuation
+_TITLE_HEAD = re.compile(r"[^\s，。：:；;、,（）()《》]{2,30}")
 _TITLE_SEARCH_BLOCKS = 15
 
 MIN_SECTIONS_FOR_REPORT = 3
@@ -57,14 +59,19 @@ def year_from_text(text: str) -> int | None:
 
 def _title_candidates(document: Document) -> list[str]:
     out: list[str] = []
+    previous = ""
     for block in list(document.text_blocks())[:_TITLE_SEARCH_BLOCKS]:
         line = _CRAWLER_PREFIX.sub("", block.text).strip()
         match = _TITLE_WORDS.search(line)
         if not match:
+            previous = line
             continue
         title = line[: match.end()].strip()
+        if issuer_from_title(title) is None and previous and _TITLE_HEAD.fullmatch(previous):
+            title = f"{previous}{title}"  # title printed on two lines: "淮安市人民政府" / "2024 年…年度报告"
         if len(title) <= _MAX_TITLE:
             out.append(title)
+        previous = line
     return out
 
 

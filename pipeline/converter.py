@@ -166,7 +166,7 @@ def extract_bytes(data: bytes, source_path: str, settings: ExtractSettings | Non
             if not any(e.code == err.code for e in result.errors):
                 result.add_error(ERROR_KINDS[err.code].stage, err.code, err.message)
             break
-        except Exception as err:  # noqa: BLE001 - one bad document never stops a batch
+        except Exception as err:
             result.status = Status.FAILED
             result.add_error(name, "internal_error", f"{type(err).__name__}: {err}")
             break

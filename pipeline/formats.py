@@ -76,7 +76,7 @@ def detect_format(data: bytes, suffix: str = "") -> str | None:
         return "doc"
     if _looks_binary(head):
         return None
-    if _HTML_MARKERS.search(stripped[:4096]) and stripped[:1] == b"<" or len(_HTML_MARKERS.findall(head)) >= 3:
+    if (_HTML_MARKERS.search(stripped[:4096]) and stripped[:1] == b"<") or len(_HTML_MARKERS.findall(head)) >= 3:
         return "html"
     if suffix in {".md", ".markdown"}:
         return "md"

@@ -84,12 +84,19 @@ def split_candidates(run: str, specs: Sequence[SlotSpec], sums: Sequence[RowSum]
                 return False
         return True
 
+    tail_sum = any(r.total == k - 1 and set(r.parts) == set(range(k - 1)) for r in sums)
+
     def walk(pos: int, j: int) -> None:
         nonlocal explored
         explored += 1
         if explored > limit:
             raise TooManyReadings(run)
         remaining = k - j
+        if tail_sum and 0 < j < k - 1:
+            # the last value is the sum of the others, so it has at least as many digits as the sum so far
+            partial = int(sum(values[:j]))
+            if len(text) - pos < (k - 1 - j) + len(str(partial)):
+                return
         if j == k - 1:
             piece = text[pos:]
             if piece and patterns[j].fullmatch(piece):

@@ -1,0 +1,31 @@
+"""Which pages to run the table finder on (the fast path of issue 4).
+
+Finding ruled tables needs every character box and path of a page; the cheap text layer is
+enough to tell which pages hold tables 二–四. A page is analysed when its text carries one of
+:data:`TABLE_KEYWORDS`, or when the table of the page before runs to the bottom of that page
+(decided by the reader once that page has been analysed).
+"""
+
+from __future__ import annotations
+
+import re
+
+# Words printed in tables 二, 三 and 四 (spaces removed before matching).
+TABLE_KEYWORDS: tuple[str, ...] = (
+    "第二十条", "信息内容", "本年制发件数", "本年新制作数量", "处理决定数量", "本年收费金额",
+    "本年新收", "上年结转", "申请人情况", "结转下年度", "商业企业", "科研机构",
+    "结果维持", "结果纠正", "尚未审结", "未经复议", "复议后起诉",
+)
+
+_KEYWORD_RE = re.compile("|".join(map(re.escape, TABLE_KEYWORDS)))
+
+
+def mentions_tables(text: str) -> bool:
+    """Whether a page's text contains a word of tables 二–四."""
+    return bool(_KEYWORD_RE.search(re.sub(r"\s+", "", text)))
+
+
+def continues_on_next_page(table_bottom: float, line_tops: list[float]) -> bool:
+    """Whether a table ends its page: none of the page's report lines (page numbers and running
+    footers left out) starts below the table's bottom edge."""
+    return all(top < table_bottom for top in line_tops)
