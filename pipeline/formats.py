@@ -58,6 +58,10 @@ def _looks_binary(head: bytes) -> bool:
     return controls > max(8, len(head) // 50)
 
 
+def _ascii_view(head: bytes) -> str:
+    return head.decode("utf-8", errors="ignore")
+
+
 def detect_format(data: bytes, suffix: str = "") -> str | None:
     """Name of the format of ``data`` (a key of READERS), or None when it is none we read."""
     suffix = suffix.lower()
@@ -76,6 +80,8 @@ def detect_format(data: bytes, suffix: str = "") -> str | None:
         return "doc"
     if _looks_binary(head):
         return None
+    if stripped[:1] != b"<" and (suffix in {".md", ".markdown"} or _MD_TABLE_SEP.search(_ascii_view(head))):
+        return "md"  # Markdown may hold <br> in cells or whole <table> blocks: not an HTML page
     if (_HTML_MARKERS.search(stripped[:4096]) and stripped[:1] == b"<") or len(_HTML_MARKERS.findall(head)) >= 3:
         return "html"
     if suffix in {".md", ".markdown"}:

@@ -1,0 +1,106 @@
+"""Span-aware grid of an HTML data table (the HTML table model, simplified).
+
+Rows come from ``thead``, then ``tbody``/bare ``tr`` groups, then ``tfoot`` (a footer prints last);
+every ``td``/``th`` takes the first free slot of its row, and its ``rowspan``/``colspan`` occupy
+the slots below and to the right. As in browsers, a rowspan ends with its row group and
+``rowspan="0"`` reaches the group's end. Malformed span values (``"2;"``, ``" 3 "``, ``"abc"``)
+are read as their leading digits, else 1.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from extractors.readers.html_flow import flow_lines
+from extractors.readers.html_text import join_pieces
+from pipeline.document import Cell, Locator, TableBlock
+
+# Largest spans honoured (the HTML standard's limits); larger values are clamped.
+MAX_COLSPAN = 1000
+MAX_ROWSPAN = 65534
+
+_LEADING_DIGITS = re.compile(r"\s*\+?(\d+)")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+
+
+def parse_span(value: str | None, *, zero_allowed: bool, limit: int) -> int:
+    """A span attribute as an int: leading digits of the value, else 1 (0 only when allowed)."""
+    if value is None:
+        return 1
+    match = _LEADING_DIGITS.match(value)
+    if not match:
+        return 1
+    number = int(match.group(1))
+    if number == 0:
+        return 0 if zero_allowed else 1
+    return min(number, limit)
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    return bool(_HIDDEN_STYLE.search(element.get("style", ""))) or element.get("hidden") is not None
+
+
+def _tag(element: HtmlElement) -> str:
+    return element.tag.lower() if isinstance(element.tag, str) else ""
+
+
+def row_groups(table: HtmlElement) -> list[list[HtmlElement]]:
+    """The table's own rows, grouped as the HTML table model groups them, in printed order."""
+    head: list[list[HtmlElement]] = []
+    body: list[list[HtmlElement]] = []
+    foot: list[list[HtmlElement]] = []
+    loose: list[HtmlElement] = []
+    for child in table:
+        tag = _tag(child)
+        if tag == "tr":
+            loose.append(child)
+            continue
+        if loose:
+            body.append(loose)
+            loose = []
+        if tag in ("thead", "tbody", "tfoot"):
+            rows = [r for r in child if _tag(r) == "tr"]
+            {"thead": head, "tbody": body, "tfoot": foot}[tag].append(rows)
+    if loose:
+        body.append(loose)
+    groups = head + body + foot
+    return [[r for r in group if not _is_hidden(r)] for group in groups]
+
+
+def cell_text(cell: HtmlElement) -> str:
+    """A cell's printed text: its lines (``<br>``, ``<p>`` …) joined, ``&nbsp;``-only gives ``""``."""
+    return join_pieces(flow_lines(cell))
+
+
+def build_table_block(table: HtmlElement, table_index: int) -> TableBlock:
+    """The grid of anchor cells of a data table (no nested tables)."""
+    cells: list[Cell] = []
+    occupied: set[tuple[int, int]] = set()
+    n_cols = 0
+    row_index = 0
+    for group in row_groups(table):
+        group_end = row_index + len(group)
+        for tr in group:
+            col = 0
+            for td in tr:
+                if _tag(td) not in ("td", "th") or _is_hidden(td):
+                    continue
+                while (row_index, col) in occupied:
+                    col += 1
+                colspan = parse_span(td.get("colspan"), zero_allowed=False, limit=MAX_COLSPAN)
+                rowspan = parse_span(td.get("rowspan"), zero_allowed=True, limit=MAX_ROWSPAN)
+                if rowspan == 0 or row_index + rowspan > group_end:
+                    rowspan = group_end - row_index
+                for r in range(row_index, row_index + rowspan):
+                    for c in range(col, col + colspan):
+                        occupied.add((r, c))
+                locator = Locator(line=td.sourceline, table=table_index, row=row_index, col=col)
+                cells.append(Cell(cell_text(td), row_index, col, rowspan, colspan, locator))
+                col += colspan
+                n_cols = max(n_cols, col)
+            row_index += 1
+    n_cols = max([n_cols] + [c + 1 for _r, c in occupied])
+    return TableBlock(cells=cells, n_rows=row_index, n_cols=n_cols,
+                      locator=Locator(line=table.sourceline, table=table_index))
