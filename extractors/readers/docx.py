@@ -22,6 +22,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.parts.document import DocumentPart
 from lxml import etree
 
+from extractors.cjk_spacing import join_fragments
 from extractors.readers.docx_numbering import ListNumbering
 from pipeline.document import Block, Cell, Document, Locator, TableBlock, TextBlock
 from pipeline.errors import ExtractionError
@@ -40,30 +41,9 @@ _BREAKS = {_W + "br", _W + "cr"}
 _SPACES = {_W + "tab", _W + "ptab"}
 
 
-def _is_cjk(ch: str) -> bool:
-    """A character that is written without spaces around it (ideographs and CJK punctuation)."""
-    code = ord(ch)
-    return (
-        0x2E80 <= code <= 0x9FFF  # radicals, CJK symbols and punctuation, kana, ideographs
-        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
-        or 0xFE30 <= code <= 0xFE4F  # compatibility forms
-        or 0xFF00 <= code <= 0xFFEF  # full-width forms (（）：，)
-        or 0x2010 <= code <= 0x201F  # dashes and curly quotes used in Chinese text
-        or 0x20000 <= code <= 0x2FFFF  # extension ideographs
-    )
-
-
 def join_lines(lines: list[str]) -> str:
     """Join wrapped lines: whitespace collapsed, no space between two CJK characters."""
-    out = ""
-    for line in lines:
-        piece = " ".join(line.split())
-        if not piece:
-            continue
-        if out and not (_is_cjk(out[-1]) and _is_cjk(piece[0])):
-            out += " "
-        out += piece
-    return out
+    return join_fragments(" ".join(line.split()) for line in lines)
 
 
 def _paragraph_lines(p: etree._Element, numbering: ListNumbering | None = None) -> list[str]:
