@@ -89,3 +89,14 @@ def test_filled_template_saved_as_doc_extracts_exactly_the_truth(tmp_path: Path)
     result = extract_file(tmp_path / "out" / "filled.doc")
     assert result.format == "doc"
     _assert_equals_truth(result, truth)
+
+
+def test_blank_template_is_flagged_as_empty_tables() -> None:
+    """D25: an unfilled template is not an error, but the dataset says so."""
+    from pathlib import Path
+
+    from pipeline.converter import extract_file
+
+    result = extract_file(Path(__file__).parent / "data" / "official-blank-template-2021-format.docx")
+    assert "tables_empty" in {e.code for e in result.errors}
+    assert all(c.value is None and c.flag == "blank" for c in result.cells)
