@@ -104,6 +104,8 @@ def stage_tables(ex: Extraction) -> None:
     ex.result.template = ex.tables.template
     for err in ex.tables.errors:
         ex.result.errors.append(err)
+    if ex.tables.cells and all(c.flag in ("blank", "dash") for c in ex.tables.cells):
+        ex.result.add_error("tables", "tables_empty", "every cell of tables 二–四 is blank (an unfilled template)")
 
 
 def stage_checks(ex: Extraction) -> None:

@@ -43,6 +43,8 @@ _KINDS: tuple[ErrorKind, ...] = (
     ErrorKind("value_count_mismatch", "tables", False, "a row has a different number of values than expected"),
     ErrorKind("ambiguous_digits", "tables", False,
               "digits of a row run together and the rules do not fix a single split"),
+    ErrorKind("tables_empty", "tables", False,
+              "every cell of tables 二–四 is blank: an unfilled template was published (D25)"),
     # running
     ErrorKind("timeout", "run", True, "processing the document took longer than the time limit"),
     ErrorKind("internal_error", "run", True, "an unexpected error in gongkai (a bug: please report it)"),

@@ -78,3 +78,11 @@ def test_dash_and_blank_cells_stay_null_with_flags() -> None:
     statuses = {(c.rule, c.scope): c.status for c in result.checks}
     assert statuses[("A3", "applications.result.granted")] == "not_assessable"
     assert statuses[("A4", "review")] == "not_assessable"
+
+
+def test_flattened_group_label_before_other_leaf_binds_to_other_other() -> None:
+    """HTML without rowspans repeats "（六）其他处理" on every row: "3.其他" must stay other.other."""
+    from extractors.tables.applications import t3_row_code
+
+    assert t3_row_code("三、本年度办理结果 （六）其他处理 3.其他", None) == "applications.result.other.other"
+    assert t3_row_code("（六）其他处理", None) == "applications.result.other.total"

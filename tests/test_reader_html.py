@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from extractors.cjk_spacing import join_fragments as join_pieces
 from extractors.readers.html import read
 from extractors.readers.html_charset import declared_charset, decode_page, saved_page_header
 from extractors.readers.html_grid import parse_span
-from extractors.readers.html_text import collapse_whitespace, join_pieces
+from extractors.readers.html_text import collapse_whitespace
 from pipeline.document import Cell, Document, TableBlock, TextBlock
 from pipeline.errors import ExtractionError
 from pipeline.settings import ReaderSettings

@@ -171,18 +171,6 @@ def test_malformed_spans_give_the_same_grid_as_clean_ones() -> None:
     assert grid(HtmlVariant(malformed_spans=True)) == grid(HtmlVariant())
 
 
-# The table extractor binds a flattened F2021 row "三、本年度办理结果 | （六）其他处理 | 3.其他" to
-# applications.result.other.total (the keyword 其他处理 of the repeated group label wins over the
-# leaf "3.其他"), so other.other is not found. The reader's grid is right (see the reader tests).
-FLAT_F2021_OTHER = pytest.mark.xfail(
-    strict=True, reason="extractor: flattened （六）其他处理 + 3.其他 row binds to other.total")
-
-
-def _mark_known_extractor_gaps(request: pytest.FixtureRequest, truth: Truth, variant: HtmlVariant) -> None:
-    if not variant.merged and truth.template == "F2021":
-        request.applymarker(FLAT_F2021_OTHER)
-
-
 def _assert_extracted(truth: Truth, data: bytes) -> None:
     result = extract_bytes(data, "synthetic.html")
     assert (result.template, result.year) == (truth.template, truth.year)
@@ -198,16 +186,14 @@ def _assert_extracted(truth: Truth, data: bytes) -> None:
 
 @pytest.mark.parametrize("template", ["F2021", "F2019"])
 @pytest.mark.parametrize("name", list(VARIANTS))
-def test_end_to_end_extraction_equals_truth(name: str, template: str, request: pytest.FixtureRequest) -> None:
+def test_end_to_end_extraction_equals_truth(name: str, template: str) -> None:
     variant = VARIANTS[name]
     truth = truth_for(template, blanks=variant.nbsp_blanks)
-    _mark_known_extractor_gaps(request, truth, variant)
     _assert_extracted(truth, render_html(truth, variant))
 
 
 @pytest.mark.parametrize("seed", range(20, 30))
-def test_end_to_end_random_seeds_with_everything_variant(seed: int, request: pytest.FixtureRequest) -> None:
+def test_end_to_end_random_seeds_with_everything_variant(seed: int) -> None:
     truth = make_truth(seed)
     variant = dataclasses.replace(VARIANTS["everything"], merged=seed % 2 == 0)
-    _mark_known_extractor_gaps(request, truth, variant)
     _assert_extracted(truth, render_html(truth, variant))

@@ -12,10 +12,11 @@ import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
+from extractors.cjk_spacing import join_fragments
 from extractors.readers.pdf import read
 from extractors.readers.pdf_rows import drop_page_number_rows, join_continuation, merge_fragment_rows
 from extractors.readers.pdf_tables import GridCell, PageGrid
-from extractors.readers.pdf_text import is_page_number, join_fragments
+from extractors.readers.pdf_text import is_page_number
 from pipeline.converter import extract_bytes, extract_file
 from pipeline.document import Document, TableBlock
 from pipeline.errors import ExtractionError

@@ -12,11 +12,12 @@ from __future__ import annotations
 from lxml import etree
 from lxml.html import HtmlElement, HTMLParser, document_fromstring
 
+from extractors.cjk_spacing import join_fragments
 from extractors.readers.html_body import find_article, page_title, remove_chrome
 from extractors.readers.html_charset import decode_page
 from extractors.readers.html_flow import Paragraph, flow_items, flow_lines
 from extractors.readers.html_grid import build_table_block
-from extractors.readers.html_text import join_pieces, paragraph_texts
+from extractors.readers.html_text import paragraph_texts
 from pipeline.document import Block, Document, Locator, TableBlock, TextBlock
 from pipeline.errors import ExtractionError
 from pipeline.settings import ReaderSettings
@@ -61,7 +62,7 @@ def article_blocks(article: HtmlElement, line_offset: int = 0) -> list[Block]:
             continue
         caption = item.element.find("caption")
         if caption is not None:
-            text = join_pieces(flow_lines(caption))
+            text = join_fragments(flow_lines(caption))
             if text:
                 blocks.append(TextBlock(text, Locator(line=_shift(caption.sourceline, line_offset))))
         table = build_table_block(item.element, table_index)

@@ -13,8 +13,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from extractors.cjk_spacing import join_fragments
 from extractors.readers.html_flow import flow_lines
-from extractors.readers.html_text import join_pieces
 from pipeline.document import Cell, Locator, TableBlock
 
 # Largest spans honoured (the HTML standard's limits); larger values are clamped.
@@ -71,7 +71,7 @@ def row_groups(table: HtmlElement) -> list[list[HtmlElement]]:
 
 def cell_text(cell: HtmlElement) -> str:
     """A cell's printed text: its lines (``<br>``, ``<p>`` …) joined, ``&nbsp;``-only gives ``""``."""
-    return join_pieces(flow_lines(cell))
+    return join_fragments(flow_lines(cell))
 
 
 def build_table_block(table: HtmlElement, table_index: int) -> TableBlock:

@@ -10,7 +10,9 @@ get no space between two wide characters and a single space otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+
+from extractors.cjk_spacing import is_cjk, join_fragments
 
 # Elements that start and end a paragraph when they appear inside a flow of text.
 BLOCK_TAGS: frozenset[str] = frozenset({
@@ -27,22 +29,12 @@ _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _NBSP = "\u00a0"
 
 
-def is_wide(ch: str) -> bool:
-    """True for CJK ideographs, CJK and full-width punctuation (no space is put between them)."""
-    code = ord(ch)
-    return (
-        0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3FFFF or 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF
-        or 0x2E80 <= code <= 0x2FDF or ch in "“”‘’…—·"
-    )
-
-
 def _collapse_run(match: re.Match[str]) -> str:
     run = match.group(0)
     text = match.string
     start, end = match.span()
     if ("\n" in run or "\r" in run) and 0 < start and end < len(text) \
-            and is_wide(text[start - 1]) and is_wide(text[end]):
+            and is_cjk(text[start - 1]) and is_cjk(text[end]):
         return ""
     return " "
 
@@ -58,16 +50,6 @@ def collapse_whitespace(raw: str) -> str:
     return _SPACE_RUN.sub(" ", text).strip()
 
 
-def join_pieces(pieces: Iterable[str]) -> str:
-    """Join wrapped lines: nothing between two wide characters, a single space otherwise."""
-    out = ""
-    for piece in pieces:
-        if not piece:
-            continue
-        if out and not (is_wide(out[-1]) and is_wide(piece[0])):
-            out += " "
-        out += piece
-    return out
 
 
 # A line that closes a sentence, or one that opens a numbered heading or item, stands alone.
@@ -95,9 +77,9 @@ def paragraph_texts(lines: Sequence[str]) -> list[str]:
         if not line:
             continue
         if current and looks_like_separate_lines(current[-1], line):
-            out.append(join_pieces(current))
+            out.append(join_fragments(current))
             current = []
         current.append(line)
     if current:
-        out.append(join_pieces(current))
+        out.append(join_fragments(current))
     return out

@@ -14,10 +14,11 @@ import html
 import re
 from dataclasses import dataclass, field
 
+from extractors.cjk_spacing import join_fragments
 from extractors.encoding import decode_bytes
 from extractors.readers.html import parse_html
 from extractors.readers.html_grid import build_table_block
-from extractors.readers.html_text import collapse_whitespace, join_pieces
+from extractors.readers.html_text import collapse_whitespace
 from pipeline.document import Block, Cell, Document, Locator, TableBlock, TextBlock
 from pipeline.settings import ReaderSettings
 
@@ -46,7 +47,7 @@ def split_row(line: str) -> list[str]:
 def cell_text(raw: str) -> str:
     """A Markdown cell as printed: entities decoded, ``<br>`` lines joined, whitespace collapsed."""
     parts = _BR.split(raw.replace("\\|", "|"))
-    return join_pieces(collapse_whitespace(html.unescape(_strip_emphasis(p))) for p in parts)
+    return join_fragments(collapse_whitespace(html.unescape(_strip_emphasis(p))) for p in parts)
 
 
 def is_separator_row(cells: list[str]) -> bool:

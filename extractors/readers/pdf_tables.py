@@ -17,8 +17,9 @@ from typing import Any, cast
 
 from pdfplumber.table import TableFinder, TableSettings
 
+from extractors.cjk_spacing import join_fragments
 from extractors.readers.pdf_layout import Edge, PdfChar
-from extractors.readers.pdf_text import chars_to_lines, join_fragments
+from extractors.readers.pdf_text import chars_to_lines
 from pipeline.document import Cell, Locator, TableBlock
 
 # pdfplumber's table settings for ruled tables (its defaults, spelled out).

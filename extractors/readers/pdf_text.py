@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractors.cjk_spacing import join_fragments
 from extractors.readers.pdf_layout import PdfChar
 
 # Two characters of a line belong together when the gap between them is below this share of the
@@ -19,14 +20,6 @@ SPACE_GAP_RATIO = 0.25
 # sit on the same line.
 LINE_OVERLAP_RATIO = 0.5
 
-# Ideographs, CJK symbols/punctuation, full-width forms: never separated by a space.
-_CJK_RANGES: tuple[tuple[int, int], ...] = (
-    (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x31BF), (0x3200, 0x4DBF),
-    (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF),
-)
-# Punctuation commonly printed in Chinese text though outside the CJK blocks (curly quotes, dashes).
-_CJK_PUNCT = frozenset("“”‘’—…·")
-
 PAGE_NUMBER_RE = re.compile(
     r"^\s*(?:[-—–－]?\s*\d{1,4}\s*[-—–－]?|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4})\s*$"
@@ -35,27 +28,6 @@ PAGE_NUMBER_RE = re.compile(
 # A line that opens or closes at least this many pages (and half of them) is a running header
 # or footer.
 RUNNING_MIN_PAGES = 3
-
-
-def is_cjk(ch: str) -> bool:
-    """Whether ``ch`` is a CJK ideograph, kana, CJK punctuation or full-width form."""
-    if ch in _CJK_PUNCT:
-        return True
-    code = ord(ch)
-    return any(lo <= code <= hi for lo, hi in _CJK_RANGES)
-
-
-def join_fragments(parts: Iterable[str]) -> str:
-    """Join text fragments (lines, words) with one space, but none between two CJK characters."""
-    out = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if out and not (is_cjk(out[-1]) and is_cjk(part[0])):
-            out += " "
-        out += part
-    return out
 
 
 def normalize_spacing(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractors.labels import bare_label, match_key
+from extractors.labels import bare_label, compact, match_key, strip_annotations
 from extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
 from extractors.tables.layouts import (
     T3_COLUMNS,
@@ -48,12 +48,23 @@ def _strip_group_words(text: str) -> str:
     return text
 
 
+def _tail_after(label: str, needle: str) -> str:
+    """The bare label text after ``needle`` ("（六）其他处理3.其他" → "其他")."""
+    text = strip_annotations(compact(label))
+    at = text.find(needle)
+    return bare_label(text[at + len(needle):]) if at >= 0 else ""
+
+
 def t3_row_code(label: str, previous: str | None) -> str | None:
     """The canonical row code of a T3 label, or None."""
     key = match_key(label)
     for needle, code in T3_ROW_KEYS:
-        if needle in key:
-            return code
+        at = key.find(needle)
+        if at < 0:
+            continue
+        if code == "applications.result.other.total" and _tail_after(label, needle) in T3_OTHER_LABELS:
+            return "applications.result.other.other"  # "（六）其他处理 | 3.其他" repeated on each row
+        return code
     bare = _strip_group_words(bare_label(label))
     if bare in T3_TOTAL_LABELS:
         return "applications.result.total"
