@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACE = re.compile(r"\s+")
 # a parenthetical with two or more characters inside is an annotation, not an item number
@@ -14,6 +15,7 @@ _LEADING_NUMBERING = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def compact(text: str) -> str:
     """NFKC and all whitespace removed ("结果 维持" → "结果维持", "（一）" → "(一)")."""
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
@@ -35,11 +37,13 @@ def strip_numbering(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def match_key(text: str) -> str:
     """The key used for label matching: compact, annotations and punctuation removed."""
     return _PUNCT.sub("", strip_annotations(compact(text)))
 
 
+@lru_cache(maxsize=8192)
 def bare_label(text: str) -> str:
     """``match_key`` without leading item numbers ("(七)总计" → "总计")."""
     return _PUNCT.sub("", strip_numbering(strip_annotations(compact(text))))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 PLACEHOLDERS: frozenset[str] = frozenset(
     {"-", "--", "---", "—", "——", "–", "－", "/", "／", "\\", "无", "空", "暂无", "―", "─", "×", "x", "X", "*"}
@@ -40,6 +41,7 @@ def is_placeholder(text: str) -> bool:
     return _WS.sub("", text) in PLACEHOLDERS
 
 
+@lru_cache(maxsize=8192)
 def parse_cell(raw: str) -> ParsedValue:
     """The number printed in a cell, or None with the reason."""
     text = normalize_text(raw)

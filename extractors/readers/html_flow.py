@@ -64,6 +64,8 @@ class _FlowBuilder:
         self.raw.append(text)
 
     def line_break(self) -> None:
+        if not self.raw:
+            return
         line = collapse_whitespace("".join(self.raw))
         self.raw = []
         if line:

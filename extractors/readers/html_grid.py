@@ -14,7 +14,8 @@ import re
 from lxml.html import HtmlElement
 
 from extractors.cjk_spacing import join_fragments
-from extractors.readers.html_flow import flow_lines
+from extractors.readers.html_flow import SKIPPED_TAGS, flow_lines
+from extractors.readers.html_text import BLOCK_TAGS, collapse_whitespace
 from pipeline.document import Cell, Locator, TableBlock
 
 # Largest spans honoured (the HTML standard's limits); larger values are clamped.
@@ -69,8 +70,22 @@ def row_groups(table: HtmlElement) -> list[list[HtmlElement]]:
     return [[r for r in group if not _is_hidden(r)] for group in groups]
 
 
+def _is_inline_only(cell: HtmlElement) -> bool:
+    """No descendant breaks a line or hides text (so the cell's text is one inline run)."""
+    for element in cell.iterdescendants():
+        tag = element.tag
+        if not isinstance(tag, str):
+            return False  # comments, processing instructions: take the careful path
+        tag = tag.lower()
+        if tag == "br" or tag in BLOCK_TAGS or tag in SKIPPED_TAGS or element.get("style"):
+            return False
+    return True
+
+
 def cell_text(cell: HtmlElement) -> str:
     """A cell's printed text: its lines (``<br>``, ``<p>`` …) joined, ``&nbsp;``-only gives ``""``."""
+    if _is_inline_only(cell):  # fast path, same result: inline elements never break a line
+        return collapse_whitespace(cell.text_content())
     return join_fragments(flow_lines(cell))
 
 

@@ -44,6 +44,8 @@ def collapse_whitespace(raw: str) -> str:
 
     A source line break between two wide characters is dropped; ``&nbsp;`` becomes a space.
     """
+    if not raw or raw.isspace():
+        return ""
     text = _INVISIBLE.sub("", raw)
     text = _SPACE_RUN.sub(_collapse_run, text)
     text = text.replace(_NBSP, " ")
