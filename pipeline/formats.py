@@ -34,6 +34,7 @@ KNOWN_SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".text", ".html", ".htm", ".shtml", ".xhtml", ".md", ".markdown", ".docx", ".doc", ".pdf", ".wps"}
 )
 
+_CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32)])
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HTML_MARKERS = re.compile(
     rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p|span|br|tr|td)[\s>/]", re.IGNORECASE
@@ -54,7 +55,7 @@ def _looks_binary(head: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls > max(8, len(head) // 50)
 
 

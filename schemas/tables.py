@@ -138,8 +138,10 @@ def rows_for(result: ReportResult) -> dict[str, list[dict[str, Any]]]:
 
 
 def build_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
-    """A typed table for ``name`` from row dicts (columns in schema order)."""
-    return pa.Table.from_pylist(rows, schema=SCHEMAS[name])
+    """A typed table for ``name`` from row dicts (columns in schema order; built column-wise, faster)."""
+    schema = SCHEMAS[name]
+    columns = {f.name: [row.get(f.name) for row in rows] for f in schema}
+    return pa.Table.from_pydict(columns, schema=schema)
 
 
 # Written by the batch runner beside the five tables (not produced by ``rows_for``).

@@ -20,7 +20,7 @@ from extractors.tables.cells import cell_not_found
 from extractors.tables.layouts import T2_MARKERS, T3_MARKERS, T3_ROW_KEYS, T4_MARKERS
 from extractors.tables.review import extract_review
 from extractors.tables.rows import RowRecord, rows_from_grid, rows_from_stream
-from pipeline.document import Document, Locator, TableBlock
+from pipeline.document import Document, Locator
 from pipeline.result import CellValue, ErrorRecord
 from pipeline.settings import ExtractSettings
 from schemas.codes import codes_for
@@ -53,8 +53,6 @@ def row_kind(text: str) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
-def _block_kind(block: TableBlock) -> str | None:
-    return row_kind(block.text())
 
 
 def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dict[str, str]]:
@@ -63,10 +61,10 @@ def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dic
     headers: dict[str, str] = {k: "" for k in SECTION_OF}
     current: str | None = None
     for block in document.tables():
-        block_kind = _block_kind(block)
-        if block_kind is not None and current is None:
-            current = block_kind
-        for record in rows_from_grid(block):
+        records = rows_from_grid(block)
+        if current is None:
+            current = row_kind(" ".join(r.label for r in records))
+        for record in records:
             kind = row_kind(record.label) if record.label else None
             if kind is not None:
                 current = kind
