@@ -15,9 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Locator:
     """Where something was found in the source. All fields optional; set what the format knows.
+
+    (Not frozen on purpose: documents hold one per cell, and frozen dataclasses are 3x slower to make.)
 
     ``page`` and ``line`` are 1-based (as a person counts); ``table``, ``row`` and ``col`` are
     0-based indexes into the document's tables and a table's grid.

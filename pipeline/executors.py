@@ -27,7 +27,7 @@ from pipeline.outcome import DocumentOutcome, Task, failure_outcome, process_doc
 from pipeline.settings import ExtractSettings
 
 DEFAULT_TIMEOUT_S = 120.0
-DEFAULT_MAX_TASKS_PER_WORKER = 1000
+DEFAULT_MAX_TASKS_PER_WORKER = 5000
 DEFAULT_WORKER_MEMORY_MB = 2048
 # How long a retiring worker gets to exit by itself before it is killed.
 _RETIRE_GRACE_S = 5.0

@@ -8,6 +8,7 @@ are split only where the rules A3 (row total), A1 and A2 (column sums) leave one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from extractors.labels import bare_label, compact, match_key, strip_annotations
 from extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
@@ -113,14 +114,15 @@ def _bind_by_position(rows: list[RowRecord], bound: dict[str, RowRecord], expect
         bound.setdefault(code, record)
 
 
-def column_rules(template: str) -> list[ColumnRule]:
+@cache
+def column_rules(template: str) -> tuple[ColumnRule, ...]:
     leaves = t3_leaves(template)
     rules: list[ColumnRule] = []
     for col in range(_WIDTH):
         rules.append(ColumnRule(col, (("applications.new_received", 1), ("applications.carried_over_in", 1),
                                       ("applications.result.total", -1), ("applications.carried_forward", -1))))
         rules.append(ColumnRule(col, (("applications.result.total", 1), *((leaf, -1) for leaf in leaves))))
-    return rules
+    return tuple(rules)
 
 
 def extract_applications(rows: list[RowRecord], template_hint: str | None,

@@ -17,7 +17,7 @@ from extractors.numbers import looks_numeric
 from pipeline.document import Locator, TableBlock
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ValueSlot:
     raw: str
     locator: Locator
