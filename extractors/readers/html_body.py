@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
+from lxml import etree
 
 from extractors.readers.html_flow import is_layout_table
-from extractors.readers.html_text import collapse_whitespace
+from extractors.readers.html_text import collapse_whitespace, text_content, visible_char_count
 
 # Removed with their content wherever they are.
 DROPPED_TAGS: tuple[str, ...] = (
@@ -29,6 +29,12 @@ CHROME_WORDS: frozenset[str] = frozenset({
     "print", "qrcode", "copyright", "search", "pagination", "pager", "login", "topbar",
 })
 CHROME_TEXT = re.compile(r"^\s*(当前位置|您当前的位置|您的位置|当前的位置)\s*[:：]")
+# Every CHROME_TEXT match holds this; a page without it has no breadcrumb text to look for.
+_CHROME_TEXT_CORE = "位置"
+# CHROME_TEXT is decided by the first non-space character after its longest word (6 characters).
+_CHROME_TEXT_WORD_CHARS = 6
+# Elements dropped when their text starts like a breadcrumb (CHROME_TEXT).
+_TEXT_CHROME_TAGS = frozenset({"div", "p", "span", "ul", "ol", "dl", "section"})
 # An element with at least this many CJK characters is never page chrome.
 CHROME_MAX_CJK = 300
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"})
@@ -40,6 +46,13 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 HEADING = re.compile(r"^[一二三四五六]\s*[、.．]\s*\S*(总体情况|主动公开|申请|复议|诉讼|问题|其他)")
 HEADING_MAX_CHARS = 40
 _HEADING_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "span", "strong", "b")
+_HEADING_NUMERALS = "一二三四五六"
+# The heading-tag elements whose text holds a HEADING separator (every heading's text does), in
+# document order: a cheap first cut (in C) before the Python checks.
+_HEADING_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[" + " or ".join(f"self::{tag}" for tag in _HEADING_TAGS) + "]"
+    "[contains(., '、') or contains(., '.') or contains(., '．')]"
+)
 # Words found in the report tables 二, 三, 四.
 TABLE_KEYWORDS: tuple[str, ...] = ("第二十条", "本年新收", "申请人情况", "行政复议", "行政诉讼")
 TITLE_KEYWORD = "年度报告"
@@ -53,7 +66,7 @@ CONTAINER_TAGS: frozenset[str] = frozenset({
 })
 
 
-def _tag(element: HtmlElement) -> str:
+def _tag(element: etree._Element) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
@@ -61,73 +74,106 @@ def cjk_count(text: str) -> int:
     return len(_CJK.findall(text))
 
 
-def _holds_report(element: HtmlElement) -> bool:
-    if any(True for _ in element.iterdescendants("table")):
+def _holds_report(element: etree._Element) -> bool:
+    if next(element.iterdescendants("table"), None) is not None:
         return True
-    return cjk_count(element.text_content()) >= CHROME_MAX_CJK
+    return cjk_count(text_content(element)) >= CHROME_MAX_CJK
 
 
-def _has_chrome_name(element: HtmlElement) -> bool:
-    names = f"{element.get('class', '')} {element.get('id', '')}".lower()
+def _has_chrome_name(element: etree._Element) -> bool:
+    css_class = element.get("class")
+    ident = element.get("id")
+    if css_class is None and ident is None:
+        return False
+    names = f"{css_class or ''} {ident or ''}".lower()
     return any(word in CHROME_WORDS for word in _WORD_SPLIT.split(names) if word)
 
 
-def _is_hidden(element: HtmlElement) -> bool:
+def _is_hidden(element: etree._Element) -> bool:
     return bool(_HIDDEN_STYLE.search(element.get("style", ""))) or element.get("hidden") is not None
 
 
-def _is_chrome(element: HtmlElement) -> bool:
+def _leading_text(element: etree._Element) -> str:
+    """The start of the element's text content, long enough to decide CHROME_TEXT on it."""
+    text = ""
+    for piece in element.itertext():
+        text += piece
+        rest = text.lstrip()[_CHROME_TEXT_WORD_CHARS:]
+        if rest and not rest.isspace():
+            break
+    return text
+
+
+def _is_chrome(element: etree._Element, breadcrumbs_possible: bool) -> bool:
     tag = _tag(element)
     if not tag or tag in _TABLE_PARTS or tag in ("html", "body"):
         return False
     if tag in CHROME_TAGS or _has_chrome_name(element) or _is_hidden(element):
         return not _holds_report(element)
-    if tag in ("div", "p", "span", "ul", "ol", "dl", "section"):
-        text = element.text_content()
+    if breadcrumbs_possible and tag in _TEXT_CHROME_TAGS and CHROME_TEXT.match(_leading_text(element)):
+        text = text_content(element)
         return bool(CHROME_TEXT.match(text)) and cjk_count(text) < CHROME_MAX_CJK
     return False
 
 
-def _drop(element: HtmlElement) -> None:
-    """Remove an element with its content, keeping the text that follows it."""
-    element.drop_tree()
+def _drop(element: etree._Element) -> None:
+    """Remove an element with its content, keeping the text that follows it (as lxml.html's drop_tree)."""
+    parent = element.getparent()
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + tail
+        else:
+            previous.tail = (previous.tail or "") + tail
+    parent.remove(element)
 
 
-def remove_chrome(root: HtmlElement) -> None:
-    """Delete scripts, styles, forms, navigation, headers, footers, share bars, breadcrumbs."""
+def remove_chrome(root: etree._Element) -> None:
+    """Delete scripts, styles, forms, navigation, headers, footers, share bars, breadcrumbs.
+
+    Elements are judged in document order; the content of a removed element is not visited. The
+    removals before an element never touch its own content, so its text is the page's text.
+    """
     for element in list(root.iter(*DROPPED_TAGS)):
         if element.getparent() is not None:
             _drop(element)
-    for element in list(root.iter()):
-        # an ancestor already removed leaves the element detached from root: skip it
-        if element is root or not _attached(element, root):
-            continue
-        if _is_chrome(element):
+    breadcrumbs_possible = _CHROME_TEXT_CORE in text_content(root)
+    stack = list(reversed(root))
+    while stack:
+        element = stack.pop()
+        if _is_chrome(element, breadcrumbs_possible):
             _drop(element)
+        else:
+            stack.extend(reversed(element))
 
 
-def _attached(element: HtmlElement, root: HtmlElement) -> bool:
-    for ancestor in element.iterancestors():
-        if ancestor is root:
-            return True
-    return False
-
-
-def _anchors(root: HtmlElement) -> list[HtmlElement]:
-    found: list[HtmlElement] = []
+def _anchors(root: etree._Element) -> list[etree._Element]:
+    found: list[etree._Element] = []
     for table in root.iter("table"):
         if not is_layout_table(table):
-            text = table.text_content()
+            text = text_content(table)
             if any(word in text for word in TABLE_KEYWORDS):
                 found.append(table)
-    for element in root.iter(*_HEADING_TAGS):
-        text = collapse_whitespace(element.text_content())
+    for element in _HEADING_CANDIDATES(root):
+        text = text_content(element)
+        if not _may_be_heading(text):
+            continue
+        text = collapse_whitespace(text)
         if len(text) <= HEADING_MAX_CHARS and HEADING.match(text):
             found.append(element)
     return found
 
 
-def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
+def _may_be_heading(raw: str) -> bool:
+    """False when the raw text of an element surely does not collapse to a HEADING (a quick test)."""
+    head = raw.lstrip()
+    if not head or (head[0] not in _HEADING_NUMERALS and visible_char_count(head[0])):
+        return False  # the first visible character is not a heading numeral
+    return len(head) <= HEADING_MAX_CHARS or visible_char_count(head) <= HEADING_MAX_CHARS
+
+
+def _common_ancestor(elements: list[etree._Element]) -> etree._Element:
     chains = [[e, *e.iterancestors()] for e in elements]
     shared = set(map(id, chains[0]))
     for chain in chains[1:]:
@@ -135,26 +181,26 @@ def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement:
     return next(e for e in chains[0] if id(e) in shared)
 
 
-def _can_hold_article(element: HtmlElement) -> bool:
+def _can_hold_article(element: etree._Element) -> bool:
     tag = _tag(element)
     if tag == "table":
         return is_layout_table(element)
     return tag in CONTAINER_TAGS
 
 
-def _densest(element: HtmlElement) -> HtmlElement:
+def _densest(element: etree._Element) -> etree._Element:
     current = element
     while True:
-        total = cjk_count(current.text_content())
-        best = max((c for c in current if _tag(c)), key=lambda c: cjk_count(c.text_content()), default=None)
+        total = cjk_count(text_content(current))
+        best = max((c for c in current if _tag(c)), key=lambda c: cjk_count(text_content(c)), default=None)
         if total == 0 or best is None or not _can_hold_article(best):
             return current
-        if cjk_count(best.text_content()) < DESCEND_SHARE * total:
+        if cjk_count(text_content(best)) < DESCEND_SHARE * total:
             return current
         current = best
 
 
-def find_article(root: HtmlElement) -> HtmlElement:
+def find_article(root: etree._Element) -> etree._Element:
     """The element that holds the report (after :func:`remove_chrome`)."""
     body = root.find("body")
     start = body if body is not None else root
@@ -164,15 +210,15 @@ def find_article(root: HtmlElement) -> HtmlElement:
     return _densest(start)
 
 
-def page_title(root: HtmlElement) -> tuple[str, int | None] | None:
+def page_title(root: etree._Element) -> tuple[str, int | None] | None:
     """The report title: the part of ``<title>`` naming the 年度报告, else the first such ``h1``."""
     for element in root.iter("title"):
-        text = collapse_whitespace(element.text_content())
+        text = collapse_whitespace(text_content(element))
         for part in _TITLE_SEPARATORS.split(text):
             if TITLE_KEYWORD in part:
                 return part, element.sourceline
     for element in root.iter("h1"):
-        text = collapse_whitespace(element.text_content())
+        text = collapse_whitespace(text_content(element))
         if TITLE_KEYWORD in text:
             return text, element.sourceline
     return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lxml.html import HtmlElement
+from lxml import etree
 
 from extractors.readers.html_text import BLOCK_TAGS, collapse_whitespace
 
@@ -35,18 +35,18 @@ class Paragraph:
 class TableRef:
     """A data table met in the flow."""
 
-    element: HtmlElement
+    element: etree._Element
 
 
 FlowItem = Paragraph | TableRef
 
 
-def is_layout_table(table: HtmlElement) -> bool:
+def is_layout_table(table: etree._Element) -> bool:
     """A table that holds another table, or a single cell, only lays out the page."""
-    if any(True for _ in table.iterdescendants("table")):
+    if next(table.iterdescendants("table"), None) is not None:
         return True
-    cells = sum(1 for _ in table.iterdescendants("td", "th"))
-    return cells <= 1
+    cells = table.iterdescendants("td", "th")
+    return next(cells, None) is None or next(cells, None) is None
 
 
 @dataclass(slots=True)
@@ -78,18 +78,18 @@ class _FlowBuilder:
         self.lines = []
         self.sourceline = None
 
-    def table(self, element: HtmlElement) -> None:
+    def table(self, element: etree._Element) -> None:
         self.paragraph_break()
         self.items.append(TableRef(element))
 
 
 # Work items of the walk: an element to visit, a tail text to add, or the end of a block.
-_Visit = tuple[HtmlElement, None]
+_Visit = tuple[etree._Element, None]
 _Tail = tuple[None, tuple[str | None, int | None]]
 _BLOCK_END: tuple[None, None] = (None, None)
 
 
-def _walk(root: HtmlElement, out: _FlowBuilder) -> None:
+def _walk(root: etree._Element, out: _FlowBuilder) -> None:
     """Depth-first walk with an explicit stack (pages can nest elements thousands deep)."""
     stack: list[_Visit | _Tail | tuple[None, None]] = [(root, None)]
     while stack:
@@ -121,7 +121,7 @@ def _walk(root: HtmlElement, out: _FlowBuilder) -> None:
             stack.append((child, None))
 
 
-def flow_items(element: HtmlElement) -> list[FlowItem]:
+def flow_items(element: etree._Element) -> list[FlowItem]:
     """Paragraphs and data tables of ``element`` in document order."""
     out = _FlowBuilder()
     _walk(element, out)
@@ -129,7 +129,7 @@ def flow_items(element: HtmlElement) -> list[FlowItem]:
     return out.items
 
 
-def flow_lines(element: HtmlElement) -> list[str]:
+def flow_lines(element: etree._Element) -> list[str]:
     """Every text line inside ``element`` (tables included as their paragraphs), in order."""
     lines: list[str] = []
     for item in flow_items(element):

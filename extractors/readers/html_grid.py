@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from lxml.html import HtmlElement
+from lxml import etree
 
 from extractors.cjk_spacing import join_fragments
 from extractors.readers.html_flow import SKIPPED_TAGS, flow_lines
-from extractors.readers.html_text import BLOCK_TAGS, collapse_whitespace
+from extractors.readers.html_text import BLOCK_TAGS, collapse_whitespace, text_content
 from pipeline.document import Cell, Locator, TableBlock
 
 # Largest spans honoured (the HTML standard's limits); larger values are clamped.
@@ -39,20 +39,20 @@ def parse_span(value: str | None, *, zero_allowed: bool, limit: int) -> int:
     return min(number, limit)
 
 
-def _is_hidden(element: HtmlElement) -> bool:
+def _is_hidden(element: etree._Element) -> bool:
     return bool(_HIDDEN_STYLE.search(element.get("style", ""))) or element.get("hidden") is not None
 
 
-def _tag(element: HtmlElement) -> str:
+def _tag(element: etree._Element) -> str:
     return element.tag.lower() if isinstance(element.tag, str) else ""
 
 
-def row_groups(table: HtmlElement) -> list[list[HtmlElement]]:
+def row_groups(table: etree._Element) -> list[list[etree._Element]]:
     """The table's own rows, grouped as the HTML table model groups them, in printed order."""
-    head: list[list[HtmlElement]] = []
-    body: list[list[HtmlElement]] = []
-    foot: list[list[HtmlElement]] = []
-    loose: list[HtmlElement] = []
+    head: list[list[etree._Element]] = []
+    body: list[list[etree._Element]] = []
+    foot: list[list[etree._Element]] = []
+    loose: list[etree._Element] = []
     for child in table:
         tag = _tag(child)
         if tag == "tr":
@@ -70,7 +70,7 @@ def row_groups(table: HtmlElement) -> list[list[HtmlElement]]:
     return [[r for r in group if not _is_hidden(r)] for group in groups]
 
 
-def _is_inline_only(cell: HtmlElement) -> bool:
+def _is_inline_only(cell: etree._Element) -> bool:
     """No descendant breaks a line or hides text (so the cell's text is one inline run)."""
     for element in cell.iterdescendants():
         tag = element.tag
@@ -82,14 +82,14 @@ def _is_inline_only(cell: HtmlElement) -> bool:
     return True
 
 
-def cell_text(cell: HtmlElement) -> str:
+def cell_text(cell: etree._Element) -> str:
     """A cell's printed text: its lines (``<br>``, ``<p>`` …) joined, ``&nbsp;``-only gives ``""``."""
     if _is_inline_only(cell):  # fast path, same result: inline elements never break a line
-        return collapse_whitespace(cell.text_content())
+        return collapse_whitespace(text_content(cell))
     return join_fragments(flow_lines(cell))
 
 
-def build_table_block(table: HtmlElement, table_index: int) -> TableBlock:
+def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
     """The grid of anchor cells of a data table (no nested tables)."""
     cells: list[Cell] = []
     occupied: set[tuple[int, int]] = set()

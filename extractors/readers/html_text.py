@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from lxml import etree
+
 from extractors.cjk_spacing import is_cjk, join_fragments
 
 # Elements that start and end a paragraph when they appear inside a flow of text.
@@ -27,6 +29,19 @@ BLOCK_TAGS: frozenset[str] = frozenset({
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v\u3000]+")
 _INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _NBSP = "\u00a0"
+# Any character collapse_whitespace would change (str.isspace characters and the invisible ones).
+_NEEDS_COLLAPSE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+# Text content of an element (its text and every descendant's text and tail), as lxml.html's
+# ``text_content()`` computes it, for plain lxml.etree elements.
+text_content = etree.XPath("string()", smart_strings=False)
+
+
+def visible_char_count(text: str) -> int:
+    """How many characters of ``text`` survive :func:`collapse_whitespace` unchanged (a lower
+    bound of the collapsed length): all but whitespace and invisible characters."""
+    spaceless = "".join(text.split())
+    return len(spaceless) - len(_INVISIBLE.findall(spaceless))
 
 
 def _collapse_run(match: re.Match[str]) -> str:
@@ -46,12 +61,12 @@ def collapse_whitespace(raw: str) -> str:
     """
     if not raw or raw.isspace():
         return ""
+    if not _NEEDS_COLLAPSE.search(raw):  # fast path, same result: nothing to collapse or trim
+        return raw
     text = _INVISIBLE.sub("", raw)
     text = _SPACE_RUN.sub(_collapse_run, text)
     text = text.replace(_NBSP, " ")
     return _SPACE_RUN.sub(" ", text).strip()
-
-
 
 
 # A line that closes a sentence, or one that opens a numbered heading or item, stands alone.
