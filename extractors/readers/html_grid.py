@@ -70,23 +70,65 @@ def row_groups(table: etree._Element) -> list[list[etree._Element]]:
     return [[r for r in group if not _is_hidden(r)] for group in groups]
 
 
-def _is_inline_only(cell: etree._Element) -> bool:
-    """No descendant breaks a line or hides text (so the cell's text is one inline run)."""
-    for element in cell.iterdescendants():
-        tag = element.tag
+def _is_inline_only(element: etree._Element) -> bool:
+    """No descendant breaks a line or hides text (so the element's text is one inline run)."""
+    if not len(element):
+        return True
+    for descendant in element.iterdescendants():
+        tag = descendant.tag
         if not isinstance(tag, str):
             return False  # comments, processing instructions: take the careful path
         tag = tag.lower()
-        if tag == "br" or tag in BLOCK_TAGS or tag in SKIPPED_TAGS or element.get("style"):
+        if tag == "br" or tag in BLOCK_TAGS or tag in SKIPPED_TAGS:
             return False
     return True
 
 
+def _inline_text(element: etree._Element) -> str:
+    """Text content of an element whose descendants are all inline."""
+    return (element.text or "") if not len(element) else text_content(element)
+
+
+def _cell_runs(cell: etree._Element) -> list[str] | None:
+    """The raw text runs of a cell between its line breaks, when the cell is simple enough.
+
+    Simple: each child is an inline element, a ``<br>``, a skipped element (no text) or a block
+    element (``<p>``, ``<div>`` …) with only inline content. The runs are what
+    :func:`flow_lines` would collapse into lines; None sends the cell down that careful path.
+    """
+    runs: list[str] = []
+    current = cell.text or ""
+    for child in cell:
+        tag = child.tag
+        if not isinstance(tag, str):
+            return None
+        tag = tag.lower()
+        if tag == "br":
+            runs.append(current)
+            current = ""
+        elif tag in SKIPPED_TAGS:
+            pass
+        elif tag == "table" or not _is_inline_only(child):
+            return None
+        elif tag in BLOCK_TAGS:
+            runs.append(current)
+            runs.append(_inline_text(child))
+            current = ""
+        else:
+            current += _inline_text(child)
+        current += child.tail or ""
+    runs.append(current)
+    return runs
+
+
 def cell_text(cell: etree._Element) -> str:
     """A cell's printed text: its lines (``<br>``, ``<p>`` …) joined, ``&nbsp;``-only gives ``""``."""
-    if _is_inline_only(cell):  # fast path, same result: inline elements never break a line
-        return collapse_whitespace(text_content(cell))
-    return join_fragments(flow_lines(cell))
+    runs = _cell_runs(cell)
+    if runs is None:
+        return join_fragments(flow_lines(cell))
+    if len(runs) == 1:
+        return collapse_whitespace(runs[0])
+    return join_fragments(collapse_whitespace(run) for run in runs)
 
 
 def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
