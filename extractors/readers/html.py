@@ -109,8 +109,8 @@ def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
     page = decode_page(data)
     root = parse_html(page.text)
     title = page_title(root)
-    remove_chrome(root)
-    blocks = article_blocks(find_article(root), page.line_offset)
+    scan = remove_chrome(root)
+    blocks = article_blocks(find_article(root, scan), page.line_offset)
     if title is not None:
         blocks = _put_title_first(blocks, title[0], _shift(title[1], page.line_offset))
     return Document(source_path=source, format="html", blocks=blocks)

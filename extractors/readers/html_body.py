@@ -8,12 +8,19 @@ tables), else the element where most CJK text concentrates. :func:`page_title` r
 
 from __future__ import annotations
 
+import heapq
 import re
+from dataclasses import dataclass
 
 from lxml import etree
 
 from extractors.readers.html_flow import is_layout_table
-from extractors.readers.html_text import collapse_whitespace, text_content, visible_char_count
+from extractors.readers.html_text import (
+    INVISIBLE_CHARS,
+    collapse_whitespace,
+    text_content,
+    visible_char_count,
+)
 
 # Removed with their content wherever they are.
 DROPPED_TAGS: tuple[str, ...] = (
@@ -22,6 +29,7 @@ DROPPED_TAGS: tuple[str, ...] = (
 )
 # Page furniture by HTML5 semantics; removed unless they hold the report (see _holds_report).
 CHROME_TAGS: tuple[str, ...] = ("nav", "header", "footer", "aside", "form")
+_CHROME_TAG_SET = frozenset(CHROME_TAGS)
 # Words of class/id values that mark page furniture (split at -, _ and spaces).
 CHROME_WORDS: frozenset[str] = frozenset({
     "share", "bdshare", "bdsharebuttonbox", "breadcrumb", "breadcrumbs", "crumb", "crumbs", "nav",
@@ -29,7 +37,8 @@ CHROME_WORDS: frozenset[str] = frozenset({
     "print", "qrcode", "copyright", "search", "pagination", "pager", "login", "topbar",
 })
 CHROME_TEXT = re.compile(r"^\s*(当前位置|您当前的位置|您的位置|当前的位置)\s*[:：]")
-# Every CHROME_TEXT match holds this; a page without it has no breadcrumb text to look for.
+# Every CHROME_TEXT match holds this word: a page has breadcrumb text only if one of its text
+# pieces holds the word or ends with the word's first character.
 _CHROME_TEXT_CORE = "位置"
 # CHROME_TEXT is decided by the first non-space character after its longest word (6 characters).
 _CHROME_TEXT_WORD_CHARS = 6
@@ -46,13 +55,10 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 HEADING = re.compile(r"^[一二三四五六]\s*[、.．]\s*\S*(总体情况|主动公开|申请|复议|诉讼|问题|其他)")
 HEADING_MAX_CHARS = 40
 _HEADING_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "span", "strong", "b")
+_HEADING_TAG_SET = frozenset(_HEADING_TAGS)
 _HEADING_NUMERALS = "一二三四五六"
-# The heading-tag elements whose text holds a HEADING separator (every heading's text does), in
-# document order: a cheap first cut (in C) before the Python checks.
-_HEADING_CANDIDATES = etree.XPath(
-    "descendant-or-self::*[" + " or ".join(f"self::{tag}" for tag in _HEADING_TAGS) + "]"
-    "[contains(., '、') or contains(., '.') or contains(., '．')]"
-)
+# First characters (after whitespace) of a piece of text that may open a heading.
+_HEADING_OPENERS = frozenset(_HEADING_NUMERALS + INVISIBLE_CHARS)
 # Words found in the report tables 二, 三, 四.
 TABLE_KEYWORDS: tuple[str, ...] = ("第二十条", "本年新收", "申请人情况", "行政复议", "行政诉讼")
 TITLE_KEYWORD = "年度报告"
@@ -104,6 +110,68 @@ def _leading_text(element: etree._Element) -> str:
     return text
 
 
+@dataclass(slots=True)
+class PageScan:
+    """What one pass over the page found, in document order (element, position in the pass).
+
+    ``chrome`` holds every element that may be chrome by its tag or attributes; ``text_chrome``
+    every element that may be a breadcrumb by its text (needed only when ``breadcrumbs_possible``);
+    ``heading_owners`` every element whose own text or a child's tail may open a HEADING (a
+    heading's first visible character lies in such a text, so headings are among their ancestors).
+    """
+
+    chrome: list[tuple[int, etree._Element]]
+    text_chrome: list[tuple[int, etree._Element]]
+    heading_owners: list[etree._Element]
+    breadcrumbs_possible: bool
+
+
+def _may_open_heading(text: str) -> bool:
+    head = text.lstrip()
+    return bool(head) and head[0] in _HEADING_OPENERS
+
+
+def _may_hold_breadcrumb(text: str) -> bool:
+    return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE[0])
+
+
+def scan_page(root: etree._Element) -> PageScan:
+    """One pass over every element: candidates for :func:`remove_chrome` and :func:`find_article`."""
+    scan = PageScan([], [], [], False)
+    hidden_styles: dict[str, bool] = {}
+    for position, element in enumerate(root.iter()):
+        tag = element.tag
+        attrib = element.attrib
+        if tag in _CHROME_TAG_SET:
+            scan.chrome.append((position, element))
+        elif attrib:
+            if "class" in attrib or "id" in attrib or "hidden" in attrib:
+                scan.chrome.append((position, element))
+            else:
+                style = attrib.get("style")
+                if style:
+                    hidden = hidden_styles.get(style)
+                    if hidden is None:
+                        hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
+                    if hidden:
+                        scan.chrome.append((position, element))
+        if tag in _TEXT_CHROME_TAGS:
+            scan.text_chrome.append((position, element))
+        text = element.text
+        if text:
+            if _may_open_heading(text):
+                scan.heading_owners.append(element)
+            if not scan.breadcrumbs_possible and _may_hold_breadcrumb(text):
+                scan.breadcrumbs_possible = True
+        tail = element.tail
+        if tail and element is not root:
+            if _may_open_heading(tail):
+                scan.heading_owners.append(element.getparent())
+            if not scan.breadcrumbs_possible and _may_hold_breadcrumb(tail):
+                scan.breadcrumbs_possible = True
+    return scan
+
+
 def _is_chrome(element: etree._Element, breadcrumbs_possible: bool) -> bool:
     tag = _tag(element)
     if not tag or tag in _TABLE_PARTS or tag in ("html", "body"):
@@ -129,33 +197,66 @@ def _drop(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def remove_chrome(root: etree._Element) -> None:
+def remove_chrome(root: etree._Element) -> PageScan:
     """Delete scripts, styles, forms, navigation, headers, footers, share bars, breadcrumbs.
 
-    Elements are judged in document order; the content of a removed element is not visited. The
-    removals before an element never touch its own content, so its text is the page's text.
+    Elements are judged in document order, only those :func:`scan_page` found possible; the
+    content of a removed element is skipped. The removals before an element never touch its own
+    content, so each is judged on the page's text. Returns the scan for :func:`find_article`.
     """
     for element in list(root.iter(*DROPPED_TAGS)):
         if element.getparent() is not None:
             _drop(element)
-    breadcrumbs_possible = _CHROME_TEXT_CORE in text_content(root)
-    stack = list(reversed(root))
-    while stack:
-        element = stack.pop()
-        if _is_chrome(element, breadcrumbs_possible):
+    scan = scan_page(root)
+    candidates = scan.chrome
+    if scan.breadcrumbs_possible:
+        candidates = list(heapq.merge(scan.chrome, scan.text_chrome, key=lambda item: item[0]))
+    for _position, element in candidates:
+        if element is not root and _attached(element, root) and _is_chrome(element, scan.breadcrumbs_possible):
             _drop(element)
-        else:
-            stack.extend(reversed(element))
+    return scan
 
 
-def _anchors(root: etree._Element) -> list[etree._Element]:
+def _attached(element: etree._Element, root: etree._Element) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is root:
+            return True
+    return False
+
+
+def _heading_candidates(root: etree._Element, owners: list[etree._Element]) -> list[etree._Element]:
+    """The heading-tag elements in ``root`` (itself included) holding one of ``owners``."""
+    found: dict[etree._Element, None] = {}
+    inside: dict[etree._Element, bool] = {}  # element -> whether it lies in root
+    for owner in owners:
+        path: list[etree._Element] = []
+        element: etree._Element | None = owner
+        reached = False
+        while element is not None:
+            known = inside.get(element)
+            if known is not None:
+                reached = known
+                break
+            path.append(element)
+            if element is root:
+                reached = True
+                break
+            element = element.getparent()
+        for step in path:
+            inside[step] = reached
+            if reached and step.tag in _HEADING_TAG_SET:
+                found[step] = None
+    return list(found)
+
+
+def _anchors(root: etree._Element, owners: list[etree._Element]) -> list[etree._Element]:
     found: list[etree._Element] = []
     for table in root.iter("table"):
         if not is_layout_table(table):
             text = text_content(table)
             if any(word in text for word in TABLE_KEYWORDS):
                 found.append(table)
-    for element in _HEADING_CANDIDATES(root):
+    for element in _heading_candidates(root, owners):
         text = text_content(element)
         if not _may_be_heading(text):
             continue
@@ -200,11 +301,11 @@ def _densest(element: etree._Element) -> etree._Element:
         current = best
 
 
-def find_article(root: etree._Element) -> etree._Element:
-    """The element that holds the report (after :func:`remove_chrome`)."""
+def find_article(root: etree._Element, scan: PageScan | None = None) -> etree._Element:
+    """The element that holds the report (after :func:`remove_chrome`, given the scan it made)."""
     body = root.find("body")
     start = body if body is not None else root
-    anchors = _anchors(start)
+    anchors = _anchors(start, (scan or scan_page(root)).heading_owners)
     if len(anchors) >= 2:
         return _common_ancestor(anchors)
     return _densest(start)

@@ -40,7 +40,8 @@ def parse_span(value: str | None, *, zero_allowed: bool, limit: int) -> int:
 
 
 def _is_hidden(element: etree._Element) -> bool:
-    return bool(_HIDDEN_STYLE.search(element.get("style", ""))) or element.get("hidden") is not None
+    style = element.get("style")
+    return (style is not None and bool(_HIDDEN_STYLE.search(style))) or element.get("hidden") is not None
 
 
 def _tag(element: etree._Element) -> str:
@@ -126,14 +127,19 @@ def cell_text(cell: etree._Element) -> str:
     runs = _cell_runs(cell)
     if runs is None:
         return join_fragments(flow_lines(cell))
-    if len(runs) == 1:
-        return collapse_whitespace(runs[0])
-    return join_fragments(collapse_whitespace(run) for run in runs)
+    lines = [line for line in map(collapse_whitespace, runs) if line]
+    return lines[0] if len(lines) == 1 else join_fragments(lines)
+
+
+def _span(td: etree._Element, name: str, *, zero_allowed: bool, limit: int) -> int:
+    value = td.get(name)
+    return 1 if value is None else parse_span(value, zero_allowed=zero_allowed, limit=limit)
 
 
 def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
     """The grid of anchor cells of a data table (no nested tables)."""
     cells: list[Cell] = []
+    # slots of rows below the current one taken by rowspans (a row's own cells never overlap)
     occupied: set[tuple[int, int]] = set()
     n_cols = 0
     row_index = 0
@@ -142,15 +148,16 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
         for tr in group:
             col = 0
             for td in tr:
-                if _tag(td) not in ("td", "th") or _is_hidden(td):
+                tag = td.tag
+                if not isinstance(tag, str) or tag.lower() not in ("td", "th") or _is_hidden(td):
                     continue
                 while (row_index, col) in occupied:
                     col += 1
-                colspan = parse_span(td.get("colspan"), zero_allowed=False, limit=MAX_COLSPAN)
-                rowspan = parse_span(td.get("rowspan"), zero_allowed=True, limit=MAX_ROWSPAN)
+                colspan = _span(td, "colspan", zero_allowed=False, limit=MAX_COLSPAN)
+                rowspan = _span(td, "rowspan", zero_allowed=True, limit=MAX_ROWSPAN)
                 if rowspan == 0 or row_index + rowspan > group_end:
                     rowspan = group_end - row_index
-                for r in range(row_index, row_index + rowspan):
+                for r in range(row_index + 1, row_index + rowspan):
                     for c in range(col, col + colspan):
                         occupied.add((r, c))
                 locator = Locator(line=td.sourceline, table=table_index, row=row_index, col=col)
@@ -158,6 +165,5 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
                 col += colspan
                 n_cols = max(n_cols, col)
             row_index += 1
-    n_cols = max([n_cols] + [c + 1 for _r, c in occupied])
     return TableBlock(cells=cells, n_rows=row_index, n_cols=n_cols,
                       locator=Locator(line=table.sourceline, table=table_index))

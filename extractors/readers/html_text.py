@@ -27,10 +27,12 @@ BLOCK_TAGS: frozenset[str] = frozenset({
 # Whitespace a browser collapses (ASCII whitespace; the ideographic space is treated the same way
 # because reports indent paragraphs with it). No-break spaces become plain spaces afterwards.
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+# Zero-width and soft-hyphen characters: dropped from rendered text.
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 _NBSP = "\u00a0"
 # Any character collapse_whitespace would change (str.isspace characters and the invisible ones).
-_NEEDS_COLLAPSE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_NEEDS_COLLAPSE = re.compile(rf"[\s{INVISIBLE_CHARS}]")
 
 # Text content of an element (its text and every descendant's text and tail), as lxml.html's
 # ``text_content()`` computes it, for plain lxml.etree elements.
