@@ -40,6 +40,8 @@ CHROME_TEXT = re.compile(r"^\s*(当前位置|您当前的位置|您的位置|当
 # Every CHROME_TEXT match holds this word: a page has breadcrumb text only if one of its text
 # pieces holds the word or ends with the word's first character.
 _CHROME_TEXT_CORE = "位置"
+# The first characters of CHROME_TEXT's words.
+_CHROME_TEXT_OPENERS = "当您"
 # CHROME_TEXT is decided by the first non-space character after its longest word (6 characters).
 _CHROME_TEXT_WORD_CHARS = 6
 # Elements dropped when their text starts like a breadcrumb (CHROME_TEXT).
@@ -49,7 +51,7 @@ CHROME_MAX_CJK = 300
 _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[-_\s]+")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_NON_CJK_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
 
 # Section headings of the report (一、总体情况 …), matched on short blocks only.
 HEADING = re.compile(r"^[一二三四五六]\s*[、.．]\s*\S*(总体情况|主动公开|申请|复议|诉讼|问题|其他)")
@@ -77,7 +79,8 @@ def _tag(element: etree._Element) -> str:
 
 
 def cjk_count(text: str) -> int:
-    return len(_CJK.findall(text))
+    """How many CJK ideographs ``text`` holds."""
+    return len(_NON_CJK_RUN.sub("", text))
 
 
 def _holds_report(element: etree._Element) -> bool:
@@ -100,11 +103,12 @@ def _is_hidden(element: etree._Element) -> bool:
 
 
 def _leading_text(element: etree._Element) -> str:
-    """The start of the element's text content, long enough to decide CHROME_TEXT on it."""
+    """The start of the element's text content without its leading whitespace, long enough to
+    decide CHROME_TEXT on it (which skips leading whitespace anyway)."""
     text = ""
     for piece in element.itertext():
-        text += piece
-        rest = text.lstrip()[_CHROME_TEXT_WORD_CHARS:]
+        text = (text + piece) if text else piece.lstrip()
+        rest = text[_CHROME_TEXT_WORD_CHARS:]
         if rest and not rest.isspace():
             break
     return text
@@ -115,7 +119,8 @@ class PageScan:
     """What one pass over the page found, in document order (element, position in the pass).
 
     ``chrome`` holds every element that may be chrome by its tag or attributes; ``text_chrome``
-    every element that may be a breadcrumb by its text (needed only when ``breadcrumbs_possible``);
+    every other element that may be a breadcrumb by its text (needed only when
+    ``breadcrumbs_possible``);
     ``heading_owners`` every element whose own text or a child's tail may open a HEADING (a
     heading's first visible character lies in such a text, so headings are among their ancestors).
     """
@@ -123,12 +128,14 @@ class PageScan:
     chrome: list[tuple[int, etree._Element]]
     text_chrome: list[tuple[int, etree._Element]]
     heading_owners: list[etree._Element]
+    breadcrumb_owners: list[etree._Element]
     breadcrumbs_possible: bool
 
 
-def _may_open_heading(text: str) -> bool:
-    head = text.lstrip()
-    return bool(head) and head[0] in _HEADING_OPENERS
+def _may_open_breadcrumb(own_text: str | None) -> bool:
+    """False when an element's own text shows its text content does not open with CHROME_TEXT."""
+    head = own_text.lstrip() if own_text else ""
+    return not head or head[0] in _CHROME_TEXT_OPENERS
 
 
 def _may_hold_breadcrumb(text: str) -> bool:
@@ -137,39 +144,55 @@ def _may_hold_breadcrumb(text: str) -> bool:
 
 def scan_page(root: etree._Element) -> PageScan:
     """One pass over every element: candidates for :func:`remove_chrome` and :func:`find_article`."""
-    scan = PageScan([], [], [], False)
+    scan = PageScan([], [], [], [], False)
+    chrome_items = scan.chrome
+    text_chrome_items = scan.text_chrome
     hidden_styles: dict[str, bool] = {}
     for position, element in enumerate(root.iter()):
         tag = element.tag
         attrib = element.attrib
-        if tag in _CHROME_TAG_SET:
-            scan.chrome.append((position, element))
-        elif attrib:
+        chrome = tag in _CHROME_TAG_SET
+        if not chrome and attrib:
             if "class" in attrib or "id" in attrib or "hidden" in attrib:
-                scan.chrome.append((position, element))
+                chrome = True
             else:
                 style = attrib.get("style")
                 if style:
                     hidden = hidden_styles.get(style)
                     if hidden is None:
                         hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
-                    if hidden:
-                        scan.chrome.append((position, element))
-        if tag in _TEXT_CHROME_TAGS:
-            scan.text_chrome.append((position, element))
+                    chrome = hidden
         text = element.text
-        if text:
-            if _may_open_heading(text):
-                scan.heading_owners.append(element)
-            if not scan.breadcrumbs_possible and _may_hold_breadcrumb(text):
-                scan.breadcrumbs_possible = True
+        if chrome:
+            chrome_items.append((position, element))
+        elif tag in _TEXT_CHROME_TAGS and _may_open_breadcrumb(text):
+            text_chrome_items.append((position, element))
+        if text and not text.isspace():
+            _note_text(scan, text, element)
         tail = element.tail
-        if tail and element is not root:
-            if _may_open_heading(tail):
-                scan.heading_owners.append(element.getparent())
-            if not scan.breadcrumbs_possible and _may_hold_breadcrumb(tail):
-                scan.breadcrumbs_possible = True
+        if tail and not tail.isspace() and element is not root:
+            _note_text(scan, tail, element.getparent())
     return scan
+
+
+def _note_text(scan: PageScan, text: str, owner: etree._Element) -> None:
+    """Record what a piece of text that is not all space (``owner``'s text or a child's tail) may open."""
+    first = text.lstrip()[0]
+    if first in _HEADING_OPENERS:
+        scan.heading_owners.append(owner)
+    elif first in _CHROME_TEXT_OPENERS:
+        scan.breadcrumb_owners.append(owner)
+    if not scan.breadcrumbs_possible and _may_hold_breadcrumb(text):
+        scan.breadcrumbs_possible = True
+
+
+def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:
+    found: set[etree._Element] = set()
+    for element in elements:
+        while element is not None and element not in found:
+            found.add(element)
+            element = element.getparent()
+    return found
 
 
 def _is_chrome(element: etree._Element, breadcrumbs_possible: bool) -> bool:
@@ -210,7 +233,10 @@ def remove_chrome(root: etree._Element) -> PageScan:
     scan = scan_page(root)
     candidates = scan.chrome
     if scan.breadcrumbs_possible:
-        candidates = list(heapq.merge(scan.chrome, scan.text_chrome, key=lambda item: item[0]))
+        # a breadcrumb's first character opens one of its texts: it holds a breadcrumb owner
+        holders = _ancestors_or_self(scan.breadcrumb_owners)
+        text_chrome = [item for item in scan.text_chrome if item[1] in holders]
+        candidates = list(heapq.merge(scan.chrome, text_chrome, key=lambda item: item[0]))
     for _position, element in candidates:
         if element is not root and _attached(element, root) and _is_chrome(element, scan.breadcrumbs_possible):
             _drop(element)
@@ -218,10 +244,8 @@ def remove_chrome(root: etree._Element) -> PageScan:
 
 
 def _attached(element: etree._Element, root: etree._Element) -> bool:
-    for ancestor in element.iterancestors():
-        if ancestor is root:
-            return True
-    return False
+    """Whether ``root`` is an ancestor of ``element`` (not removed with an ancestor)."""
+    return any(ancestor is root for ancestor in element.iterancestors(root.tag))
 
 
 def _heading_candidates(root: etree._Element, owners: list[etree._Element]) -> list[etree._Element]:

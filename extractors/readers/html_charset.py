@@ -72,12 +72,11 @@ def declared_charset(data: bytes) -> str | None:
     return None
 
 
-def _is_utf8(data: bytes) -> bool:
+def _utf8_text(data: bytes) -> str | None:
     try:
-        data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +98,9 @@ def decode_page(data: bytes) -> DecodedPage:
         line_offset = header.line_count
         declared = header.charset
     declared = declared or declared_charset(data)
-    if declared and not data.startswith(_BOMS) and _is_utf8(data):
-        declared = "utf-8"  # valid UTF-8 with CJK text is never really GBK
+    if declared and not data.startswith(_BOMS):
+        utf8 = _utf8_text(data)
+        if utf8 is not None:  # valid UTF-8 with CJK text is never really GBK
+            return DecodedPage(utf8, "utf-8", line_offset)
     text, encoding = decode_bytes(data, declared)
     return DecodedPage(text, encoding, line_offset)
