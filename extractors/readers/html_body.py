@@ -132,12 +132,6 @@ class PageScan:
     breadcrumbs_possible: bool
 
 
-def _may_open_breadcrumb(own_text: str | None) -> bool:
-    """False when an element's own text shows its text content does not open with CHROME_TEXT."""
-    head = own_text.lstrip() if own_text else ""
-    return not head or head[0] in _CHROME_TEXT_OPENERS
-
-
 def _may_hold_breadcrumb(text: str) -> bool:
     return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE[0])
 
@@ -163,11 +157,13 @@ def scan_page(root: etree._Element) -> PageScan:
                         hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
                     chrome = hidden
         text = element.text
+        if text and text.isspace():
+            text = None
         if chrome:
             chrome_items.append((position, element))
-        elif tag in _TEXT_CHROME_TAGS and _may_open_breadcrumb(text):
-            text_chrome_items.append((position, element))
-        if text and not text.isspace():
+        elif tag in _TEXT_CHROME_TAGS and (not text or text.lstrip()[0] in _CHROME_TEXT_OPENERS):
+            text_chrome_items.append((position, element))  # its text may open with CHROME_TEXT
+        if text:
             _note_text(scan, text, element)
         tail = element.tail
         if tail and not tail.isspace() and element is not root:

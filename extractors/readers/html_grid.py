@@ -24,6 +24,7 @@ MAX_ROWSPAN = 65534
 
 _LEADING_DIGITS = re.compile(r"\s*\+?(\d+)")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
+_CELL_TAGS = ("td", "th")
 
 
 def parse_span(value: str | None, *, zero_allowed: bool, limit: int) -> int:
@@ -85,17 +86,13 @@ def _is_inline_only(element: etree._Element) -> bool:
     return True
 
 
-def _inline_text(element: etree._Element) -> str:
-    """Text content of an element whose descendants are all inline."""
-    return (element.text or "") if not len(element) else text_content(element)
-
-
 def _cell_runs(cell: etree._Element) -> list[str] | None:
     """The raw text runs of a cell between its line breaks, when the cell is simple enough.
 
     Simple: each child is an inline element, a ``<br>``, a skipped element (no text) or a block
     element (``<p>``, ``<div>`` …) with only inline content. The runs are what
-    :func:`flow_lines` would collapse into lines; None sends the cell down that careful path.
+    :func:`flow_lines` would collapse into lines (empty runs left out); None sends the cell down
+    that careful path.
     """
     runs: list[str] = []
     current = cell.text or ""
@@ -105,20 +102,31 @@ def _cell_runs(cell: etree._Element) -> list[str] | None:
             return None
         tag = tag.lower()
         if tag == "br":
-            runs.append(current)
+            if current:
+                runs.append(current)
             current = ""
-        elif tag in SKIPPED_TAGS:
-            pass
-        elif tag == "table" or not _is_inline_only(child):
+        elif tag == "table":
             return None
-        elif tag in BLOCK_TAGS:
-            runs.append(current)
-            runs.append(_inline_text(child))
-            current = ""
-        else:
-            current += _inline_text(child)
-        current += child.tail or ""
-    runs.append(current)
+        elif tag not in SKIPPED_TAGS:
+            if not len(child):
+                content = child.text or ""
+            elif _is_inline_only(child):
+                content = text_content(child)
+            else:
+                return None
+            if tag in BLOCK_TAGS:
+                if current:
+                    runs.append(current)
+                if content:
+                    runs.append(content)
+                current = ""
+            else:
+                current += content
+        tail = child.tail
+        if tail:
+            current += tail
+    if current:
+        runs.append(current)
     return runs
 
 
@@ -127,13 +135,9 @@ def cell_text(cell: etree._Element) -> str:
     runs = _cell_runs(cell)
     if runs is None:
         return join_fragments(flow_lines(cell))
-    lines = [line for line in map(collapse_whitespace, runs) if line]
-    return lines[0] if len(lines) == 1 else join_fragments(lines)
-
-
-def _span(td: etree._Element, name: str, *, zero_allowed: bool, limit: int) -> int:
-    value = td.get(name)
-    return 1 if value is None else parse_span(value, zero_allowed=zero_allowed, limit=limit)
+    if len(runs) == 1:
+        return collapse_whitespace(runs[0])
+    return join_fragments([line for line in map(collapse_whitespace, runs) if line])
 
 
 def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
@@ -141,6 +145,7 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
     cells: list[Cell] = []
     # slots of rows below the current one taken by rowspans (a row's own cells never overlap)
     occupied: set[tuple[int, int]] = set()
+    hidden_styles: dict[str, bool] = {}
     n_cols = 0
     row_index = 0
     for group in row_groups(table):
@@ -149,12 +154,28 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
             col = 0
             for td in tr:
                 tag = td.tag
-                if not isinstance(tag, str) or tag.lower() not in ("td", "th") or _is_hidden(td):
+                if not isinstance(tag, str) or tag.lower() not in _CELL_TAGS:
                     continue
+                attrib = td.attrib
+                colspan = rowspan = 1
+                if attrib:
+                    style = attrib.get("style")
+                    if style is not None:
+                        hidden = hidden_styles.get(style)
+                        if hidden is None:
+                            hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
+                        if hidden:
+                            continue
+                    if "hidden" in attrib:
+                        continue
+                    value = attrib.get("colspan")
+                    if value is not None:
+                        colspan = parse_span(value, zero_allowed=False, limit=MAX_COLSPAN)
+                    value = attrib.get("rowspan")
+                    if value is not None:
+                        rowspan = parse_span(value, zero_allowed=True, limit=MAX_ROWSPAN)
                 while (row_index, col) in occupied:
                     col += 1
-                colspan = _span(td, "colspan", zero_allowed=False, limit=MAX_COLSPAN)
-                rowspan = _span(td, "rowspan", zero_allowed=True, limit=MAX_ROWSPAN)
                 if rowspan == 0 or row_index + rowspan > group_end:
                     rowspan = group_end - row_index
                 for r in range(row_index + 1, row_index + rowspan):
@@ -163,7 +184,8 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
                 locator = Locator(line=td.sourceline, table=table_index, row=row_index, col=col)
                 cells.append(Cell(cell_text(td), row_index, col, rowspan, colspan, locator))
                 col += colspan
-                n_cols = max(n_cols, col)
+                if col > n_cols:
+                    n_cols = col
             row_index += 1
     return TableBlock(cells=cells, n_rows=row_index, n_cols=n_cols,
                       locator=Locator(line=table.sourceline, table=table_index))
