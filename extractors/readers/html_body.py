@@ -132,54 +132,62 @@ class PageScan:
     breadcrumbs_possible: bool
 
 
-def _may_hold_breadcrumb(text: str) -> bool:
-    return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE[0])
-
-
 def scan_page(root: etree._Element) -> PageScan:
     """One pass over every element: candidates for :func:`remove_chrome` and :func:`find_article`."""
     scan = PageScan([], [], [], [], False)
-    chrome_items = scan.chrome
-    text_chrome_items = scan.text_chrome
     hidden_styles: dict[str, bool] = {}
+    breadcrumbs_possible = False
     for position, element in enumerate(root.iter()):
         tag = element.tag
-        attrib = element.attrib
-        chrome = tag in _CHROME_TAG_SET
-        if not chrome and attrib:
-            if "class" in attrib or "id" in attrib or "hidden" in attrib:
-                chrome = True
-            else:
-                style = attrib.get("style")
-                if style:
-                    hidden = hidden_styles.get(style)
-                    if hidden is None:
-                        hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
-                    chrome = hidden
         text = element.text
-        if text and text.isspace():
-            text = None
-        if chrome:
-            chrome_items.append((position, element))
-        elif tag in _TEXT_CHROME_TAGS and (not text or text.lstrip()[0] in _CHROME_TEXT_OPENERS):
-            text_chrome_items.append((position, element))  # its text may open with CHROME_TEXT
-        if text:
-            _note_text(scan, text, element)
+        first = text.lstrip()[:1] if text else ""  # "" when the element's own text is all space
+        if tag in _TABLE_PARTS:
+            pass  # never chrome
+        elif tag in _CHROME_TAG_SET or _may_be_chrome_by_attributes(element.attrib, hidden_styles):
+            scan.chrome.append((position, element))
+        elif tag in _TEXT_CHROME_TAGS and (not first or first in _CHROME_TEXT_OPENERS):
+            scan.text_chrome.append((position, element))  # its text may open with CHROME_TEXT
+        if first:
+            if first in _HEADING_OPENERS or first in _CHROME_TEXT_OPENERS:
+                _note_opener(scan, first, element)
+            breadcrumbs_possible = breadcrumbs_possible or _may_hold_breadcrumb(text)
         tail = element.tail
-        if tail and not tail.isspace() and element is not root:
-            _note_text(scan, tail, element.getparent())
+        if tail and element is not root:
+            first = tail.lstrip()[:1]
+            if first:
+                if first in _HEADING_OPENERS or first in _CHROME_TEXT_OPENERS:
+                    _note_opener(scan, first, element.getparent())
+                breadcrumbs_possible = breadcrumbs_possible or _may_hold_breadcrumb(tail)
+    scan.breadcrumbs_possible = breadcrumbs_possible
     return scan
 
 
-def _note_text(scan: PageScan, text: str, owner: etree._Element) -> None:
-    """Record what a piece of text that is not all space (``owner``'s text or a child's tail) may open."""
-    first = text.lstrip()[0]
+def _may_be_chrome_by_attributes(attrib: etree._Attrib, hidden_styles: dict[str, bool]) -> bool:
+    """Whether the attributes may make an element chrome (a class/id name, hidden); cached by style."""
+    if not attrib:
+        return False
+    if "class" in attrib or "id" in attrib or "hidden" in attrib:
+        return True
+    style = attrib.get("style")
+    if not style:
+        return False
+    hidden = hidden_styles.get(style)
+    if hidden is None:
+        hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
+    return hidden
+
+
+def _may_hold_breadcrumb(text: str) -> bool:
+    """Whether a page holding this text may hold CHROME_TEXT (the word may start at its end)."""
+    return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE[0])
+
+
+def _note_opener(scan: PageScan, first: str, owner: etree._Element) -> None:
+    """Record the owner of a text whose first non-space character may open a heading or breadcrumb."""
     if first in _HEADING_OPENERS:
         scan.heading_owners.append(owner)
-    elif first in _CHROME_TEXT_OPENERS:
+    else:
         scan.breadcrumb_owners.append(owner)
-    if not scan.breadcrumbs_possible and _may_hold_breadcrumb(text):
-        scan.breadcrumbs_possible = True
 
 
 def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:

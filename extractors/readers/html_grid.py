@@ -176,11 +176,12 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
                         rowspan = parse_span(value, zero_allowed=True, limit=MAX_ROWSPAN)
                 while (row_index, col) in occupied:
                     col += 1
-                if rowspan == 0 or row_index + rowspan > group_end:
-                    rowspan = group_end - row_index
-                for r in range(row_index + 1, row_index + rowspan):
-                    for c in range(col, col + colspan):
-                        occupied.add((r, c))
+                if rowspan != 1:
+                    if rowspan == 0 or row_index + rowspan > group_end:
+                        rowspan = group_end - row_index
+                    for r in range(row_index + 1, row_index + rowspan):
+                        for c in range(col, col + colspan):
+                            occupied.add((r, c))
                 locator = Locator(line=td.sourceline, table=table_index, row=row_index, col=col)
                 cells.append(Cell(cell_text(td), row_index, col, rowspan, colspan, locator))
                 col += colspan
