@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 extract: $(STAMP)
-	$(BIN)/gongkai extract data/raw --out data/out
+	$(BIN)/gongkai extract data/raw --out data/out || [ $$? -eq 99 ]  # 99: nothing new since the last run
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline extractors schemas tests benchmarks

@@ -130,7 +130,7 @@ class BatchSummary:
             "docs_per_s": round(self.documents / self.seconds, 2) if self.seconds else None,
             "worker_cpu_s": round(self.worker_cpu_s, 3),
             "peak_worker_rss_mb": round(self.peak_worker_rss / 2**20, 1),
-            "supervisor_rss_mb": round(_self_usage().ru_maxrss / 1024, 1),
+            "supervisor_rss_mb": round(_peak_rss_bytes() / 2**20, 1),
             "supervisor_cpu_s": round(_self_usage().ru_utime + _self_usage().ru_stime, 3),
             "exit_code": self.exit_code(),
         }
@@ -138,6 +138,18 @@ class BatchSummary:
 
 def _self_usage() -> resource.struct_rusage:
     return resource.getrusage(resource.RUSAGE_SELF)
+
+
+def _peak_rss_bytes() -> int:
+    """Peak resident memory of this process. /proc's VmHWM, because ru_maxrss survives execve
+    on Linux (a supervisor started by a big parent would report the parent's peak)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return _self_usage().ru_maxrss * 1024
 
 
 class _PartSink:

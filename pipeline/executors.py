@@ -111,6 +111,18 @@ class LocalProcessExecutor:
         self._ctx = _mp_context()
         self.peak_worker_rss = 0
         self.workers_started = 0
+        self._documents_done = 0  # documents a worker finished (any status) in this run
+        self._fresh_deaths = 0  # workers that died on their first document
+
+    def _check_environment(self, worker: _Worker) -> None:
+        """Stop the run when new workers keep dying before finishing any document: the
+        environment is broken (e.g. the main module cannot be imported), not the documents."""
+        if worker.done == 0:
+            self._fresh_deaths += 1
+        if self._documents_done == 0 and self._fresh_deaths >= max(3, self.pool.jobs + 2):
+            raise WorkerStartError(f"{self._fresh_deaths} worker processes died before finishing any "
+                                   f"document ({_describe_exit(worker.process.exitcode)}); "
+                                   "the Python environment of the workers is broken")
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
@@ -202,11 +214,13 @@ class LocalProcessExecutor:
                     outcome = None
                 if outcome is None:
                     worker.process.join(1.0)
+                    self._check_environment(worker)
                     outcome = failure_outcome(task, "internal_error",
                                               f"{_describe_exit(worker.process.exitcode)} while "
                                               f"processing this document", seconds=elapsed)
                     replace = True
                 else:
+                    self._documents_done += 1
                     worker.done += 1
                     worker.rss = outcome.worker_rss
                     self.peak_worker_rss = max(self.peak_worker_rss, outcome.worker_rss)

@@ -6,7 +6,9 @@ import os
 import signal
 import time
 
-from pipeline.executors import LocalProcessExecutor, PoolSettings
+import pytest
+
+from pipeline.executors import LocalProcessExecutor, PoolSettings, WorkerStartError
 from pipeline.outcome import DocumentOutcome, Task, failure_outcome
 from pipeline.settings import ExtractSettings
 
@@ -72,3 +74,14 @@ def test_empty_task_list_starts_no_worker() -> None:
     outcomes, executor = _run([], jobs=2)
     assert outcomes == {}
     assert executor.workers_started == 0
+
+
+def test_workers_that_always_die_at_start_stop_the_run() -> None:
+    """A broken worker environment must be a fatal error (exit 3), not 10,000 failed documents."""
+    tasks = [Task(f"exit{i}", str(i)) for i in range(50)]
+    executor = LocalProcessExecutor(ExtractSettings(), PoolSettings(jobs=2, timeout_s=30.0), work=fake_work)
+    seen = []
+    with pytest.raises(WorkerStartError):
+        for outcome in executor.run(tasks):
+            seen.append(outcome)
+    assert len(seen) < 5
