@@ -116,13 +116,14 @@ def _leading_text(element: etree._Element) -> str:
 
 @dataclass(slots=True)
 class PageScan:
-    """What one pass over the page found, in document order (element, position in the pass).
+    """What one pass over the page found, in document order.
 
-    ``chrome`` holds every element that may be chrome by its tag or attributes; ``text_chrome``
-    every other element that may be a breadcrumb by its text (needed only when
-    ``breadcrumbs_possible``);
-    ``heading_owners`` every element whose own text or a child's tail may open a HEADING (a
-    heading's first visible character lies in such a text, so headings are among their ancestors).
+    ``chrome``: (position in the pass, element) of every element that may be chrome by its tag or
+    attributes; ``text_chrome``: every other element whose own text does not rule out a breadcrumb
+    (looked at only when ``breadcrumbs_possible``). ``heading_owners`` / ``breadcrumb_owners``:
+    the elements owning a text (their own text or a child's tail) whose first non-space character
+    may open a HEADING / a CHROME_TEXT. An element's text content opens with its first non-blank
+    text, so every heading or breadcrumb is an ancestor-or-self of such an owner.
     """
 
     chrome: list[tuple[int, etree._Element]]
