@@ -68,6 +68,9 @@ def parse_cell(raw: str) -> ParsedValue:
 
 
 def looks_numeric(raw: str) -> bool:
-    """True when the cell holds a number or is blank/placeholder (a value slot, not a label)."""
+    """True when the cell is a value slot, not a label: a number, a blank or placeholder, or digits
+    that cannot be read as one number ("55 00", "1.2.3": no letter in it, so never a label)."""
     parsed = parse_cell(raw)
-    return parsed.flag != "unreadable"
+    if parsed.flag != "unreadable":
+        return True
+    return any(ch.isdigit() for ch in raw) and not any(ch.isalpha() for ch in raw)

@@ -33,6 +33,8 @@ SECTION_CODES: dict[int, str] = {
     4: "sec4_review_litigation", 5: "sec5_problems", 6: "sec6_other",
 }
 _MAX_LINE_HEADING = 40
+# leftover instructions of the blank form, not the agency's prose (D23: "编写说明:可先适当综述…")
+INSTRUCTION_PREFIXES: tuple[str, ...] = ("编写说明",)
 
 
 @dataclass(slots=True)
@@ -102,7 +104,8 @@ class LocatedSections:
         for number in sorted(self.found):
             content = self.stream(number)
             text = content[0] if content else ""
-            text = "\n".join(line.strip() for line in text.replace(TABLE_MARK, "").splitlines() if line.strip())
+            text = "\n".join(line.strip() for line in text.replace(TABLE_MARK, "").splitlines()
+                             if line.strip() and not line.lstrip().startswith(INSTRUCTION_PREFIXES))
             out.append(SectionText(section=number, heading=self.found[number].text, text=text))
         return out
 

@@ -15,13 +15,16 @@ from extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run,
 from extractors.tables.layouts import (
     T3_COLUMNS,
     T3_GROUP_WORDS,
+    T3_LEGAL_HEADERS,
     T3_OTHER_LABELS,
     T3_ROW_KEYS,
+    T3_SUBTOTAL_GROUPS,
+    T3_SUBTOTAL_HEADER,
     T3_TOTAL_LABELS,
     t3_leaves,
     t3_rows,
 )
-from extractors.tables.rows import RowRecord, fit_slots
+from extractors.tables.rows import RowRecord, ValueSlot, fit_slots
 from extractors.tables.splitting import ColumnRule, Reading, RowSum, SlotSpec, narrow
 from pipeline.result import CellValue, ErrorRecord
 
@@ -74,6 +77,26 @@ def t3_row_code(label: str, previous: str | None) -> str | None:
     return None
 
 
+def is_group_subtotal(label: str) -> bool:
+    """A derived template's subtotal row for a group with no row in the form ("（三）不予公开", D14)."""
+    bare = _strip_group_words(bare_label(label))
+    return bare.removesuffix(T3_SUBTOTAL_HEADER) in T3_SUBTOTAL_GROUPS
+
+
+def subtotal_column(rows: list[RowRecord]) -> int | None:
+    """Index among the value slots of a "法人或其他组织小计" column named in the header (D14), or None."""
+    for record in rows:
+        key = compact(record.label).replace("法人或其他组织", "")
+        at = key.find(T3_SUBTOTAL_HEADER)
+        if at < 0:
+            continue
+        seen = [key.find(name) for name in T3_LEGAL_HEADERS]
+        if sum(1 for pos in seen if pos >= 0) < 3:
+            continue
+        return 1 + sum(1 for pos in seen if 0 <= pos < at)
+    return None
+
+
 def bind_rows(rows: list[RowRecord]) -> tuple[dict[str, RowRecord], list[RowRecord]]:
     """Data rows bound to row codes (first occurrence wins), and data rows that bound to none."""
     bound: dict[str, RowRecord] = {}
@@ -86,7 +109,7 @@ def bind_rows(rows: list[RowRecord]) -> tuple[dict[str, RowRecord], list[RowReco
                 previous = code
             continue
         if code is None:
-            if record.has_numbers:
+            if record.has_numbers and not is_group_subtotal(record.label):
                 unbound.append(record)
             continue
         previous = code
@@ -114,6 +137,17 @@ def _bind_by_position(rows: list[RowRecord], bound: dict[str, RowRecord], expect
         bound.setdefault(code, record)
 
 
+def _value_slots(record: RowRecord, subtotal_at: int | None) -> list[ValueSlot] | None:
+    """The seven value slots of a grid row; a subtotal column named in the header is dropped."""
+    if subtotal_at is None:
+        return fit_slots(record.values, _WIDTH)
+    slots = fit_slots(record.values, _WIDTH + 1)
+    if slots is None:
+        return None
+    del slots[subtotal_at]
+    return slots
+
+
 @cache
 def column_rules(template: str) -> tuple[ColumnRule, ...]:
     leaves = t3_leaves(template)
@@ -133,6 +167,7 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
     expected = t3_rows(template)
     _bind_by_position(rows, bound, expected)
     spec = [SlotSpec()] * _WIDTH
+    extra = subtotal_column(rows)
     readings: dict[str, list[Reading]] = {}
     grid_cells: dict[str, list[CellValue]] = {}
     for code in expected:
@@ -147,7 +182,7 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
             else:
                 grid_cells[code] = resolve_run(TABLE, codes, record, None)
             continue
-        slots = fit_slots(record.values, _WIDTH)
+        slots = _value_slots(record, extra)
         if slots is None:
             outcome.errors.append(ErrorRecord("tables", "value_count_mismatch",
                                               f"三: row {record.label!r} has {len(record.values)} value cells, "

@@ -9,6 +9,8 @@ a CellValue, with flag ``not_found`` when its row or table is missing.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -17,7 +19,14 @@ from extractors.sections import LocatedSections
 from extractors.tables.active import extract_active
 from extractors.tables.applications import TableOutcome, extract_applications
 from extractors.tables.cells import cell_not_found
-from extractors.tables.layouts import T2_MARKERS, T3_MARKERS, T3_ROW_KEYS, T4_MARKERS
+from extractors.tables.layouts import (
+    STREAM_HEADERS,
+    STREAM_MIN_HEADERS,
+    T2_MARKERS,
+    T3_MARKERS,
+    T3_ROW_KEYS,
+    T4_MARKERS,
+)
 from extractors.tables.review import extract_review
 from extractors.tables.rows import RowRecord, rows_from_grid, rows_from_stream
 from pipeline.document import Document, Locator
@@ -31,6 +40,8 @@ _MARKERS: dict[str, tuple[str, ...]] = {
     "applications": (*T3_MARKERS, *(k for k, _ in T3_ROW_KEYS)),
     "review_litigation": T4_MARKERS,
 }
+# removed before looking for header words in a long text (uncached: a section can be long)
+_HEADER_NOISE = re.compile(r"[\s/／]")
 
 
 @dataclass(slots=True)
@@ -53,6 +64,10 @@ def row_kind(text: str) -> str | None:
     return winners[0] if len(winners) == 1 else None
 
 
+def looks_like_table(kind: str, text: str) -> bool:
+    """Whether a section's text holds the column headers of table ``kind`` (not just prose)."""
+    key = _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", text))
+    return sum(1 for word in STREAM_HEADERS[kind] if word in key) >= STREAM_MIN_HEADERS
 
 
 def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dict[str, str]]:
@@ -103,7 +118,7 @@ def extract_tables(document: Document, sections: LocatedSections, year: int | No
         rows[kind] = grid_rows[kind]
         if not any(r.values for r in rows[kind]):
             stream = sections.stream(number)
-            if stream is not None:
+            if stream is not None and looks_like_table(kind, stream[0]):
                 rows[kind] = rows_from_stream(stream[0], locate, stream[1])
                 headers[kind] = stream[0]
     limit = settings.max_split_candidates

@@ -41,6 +41,11 @@ T3_OTHER_LABELS: frozenset[str] = frozenset({"其他", "其它"})
 T3_TOTAL_LABELS: frozenset[str] = frozenset({"总计", "合计"})
 # group words that may stand before a leaf label in a flattened row
 T3_GROUP_WORDS: tuple[str, ...] = ("本年度办理结果", "不予公开", "无法提供", "不予处理", "其他处理")
+# groups that have no row of their own in the form; derived templates add subtotal rows for them (D14)
+T3_SUBTOTAL_GROUPS: frozenset[str] = frozenset({"本年度办理结果", "不予公开", "无法提供", "不予处理"})
+# the five 法人或其他组织 column headers, and the subtotal column some derived templates add (D14)
+T3_LEGAL_HEADERS: tuple[str, ...] = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
+T3_SUBTOTAL_HEADER = "小计"
 
 T3_LEAVES_2021: tuple[str, ...] = (
     "applications.result.granted",
@@ -150,3 +155,17 @@ T3_MARKERS: tuple[str, ...] = ("本年新收", "上年结转", "予以公开", "
                                "不掌握", "重复申请", "内部事务")
 T4_MARKERS: tuple[str, ...] = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "复议后起诉",
                                "未经复议直接起诉")
+
+# Column-header words of each table, which prose hardly ever uses: a section's text is read as a
+# table stream only when it holds at least STREAM_MIN_HEADERS of them (D19: a prose sentence where
+# the table should be is not a table).
+STREAM_HEADERS: dict[str, tuple[str, ...]] = {
+    "active": ("信息内容", "本年制发件数", "本年废止件数", "现行有效件", "本年收费金额", "本年新制作数量",
+               "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减", "处理决定数量", "采购项目数量",
+               "第二十条第"),
+    "applications": ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
+                     "法律服务机构", "勾稽关系"),
+    "review_litigation": ("结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉"),
+}
+STREAM_MIN_HEADERS = 2
+
