@@ -299,9 +299,12 @@ def test_d10_numbers_printed_between_fragments_of_a_wrapped_label() -> None:
     for cell in t3:
         assert cell.value is not None or cell.flag in ("ambiguous", "unreadable"), cell
     assert read > 0
-    # the wrapped rows are bound to their own labels (values never slide into the next row)
-    partial = cells["applications.result.partial@total"]
-    assert partial.value in (None, truth.values["applications.result.partial@total"])
+    # the wrapped rows are bound to their own labels (values never slide into the next row); with
+    # one value per column the row sums (A1–A3) fix every split of this report
+    for code in ("applications.result.partial", "applications.result.unable.not_held",
+                 "applications.result.withheld.state_secret", "applications.result.unable.needs_creation"):
+        for col in APPLICANT_COLS:
+            assert cells[f"{code}@{col}"].value == truth.values[f"{code}@{col}"], (code, col)
 
 
 # ---------------------------------------------------------------- D11 / D12 table 二 shapes
@@ -490,6 +493,25 @@ def test_d16_space_inside_digits_of_a_cell_is_unreadable() -> None:
     assert result.status == "partial"
 
 
+def test_d16_unreadable_cell_inside_a_row_does_not_shift_the_others() -> None:
+    truth = make_truth(118, "F2021")
+    lines = render_tab(truth, 118).split("\n")
+    at = next(i for i, line in enumerate(lines) if "本年新收" in line)
+    cells = lines[at].split("\t")
+    first = next(i for i, c in enumerate(cells) if c and c[0].isdigit())
+    cells[first + 2] = "1 2"  # legal_research printed with a stray space: not one number
+    lines[at] = "\t".join([*cells, "", "", ""])  # trailing empty cells that could take the slack
+    result = _text("\n".join(lines))
+    got = result.cell_map()
+    bad = got["applications.new_received@legal_research"]
+    assert bad.value is None and bad.flag == "unreadable" and bad.raw == "1 2"
+    for col in APPLICANT_COLS:
+        if col != "legal_research":
+            assert got[f"applications.new_received@{col}"].value == truth.values[f"applications.new_received@{col}"]
+    assert _status(result, "A3", "applications.new_received") == "not_assessable"
+    _assert_never_wrong(result, truth)
+
+
 # ---------------------------------------------------------------- D17 合计 for 总计
 
 
@@ -674,18 +696,25 @@ def test_d26_truncated_header_is_the_only_version_marker() -> None:
 # ---------------------------------------------------------------- transposed T3 (§8 note)
 
 
-def test_transposed_table_three_gives_no_wrong_numbers() -> None:
-    truth = make_truth(128, "F2021")
+def _transposed_t3(truth: Truth) -> str:
     rows = truth.t3_rows()
     names = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
     lines = [HEADINGS[2], "\t".join(["申请人情况", *(label for _c, _g, label in rows)])]
     for col, name in zip(APPLICANT_COLS, names, strict=True):
         lines.append("\t".join([name, *(fmt_value(truth.values[f"{code}@{col}"]) for code, _g, _l in rows)]))
-    result = _text(_replace_t3(render_tab(truth, 128), "\n".join(lines)))
+    return "\n".join(lines)
+
+
+def test_transposed_table_three_is_read_by_swapping_rows_and_columns() -> None:
+    truth = make_truth(128, "F2021")
+    result = _text(_replace_t3(render_tab(truth, 128), _transposed_t3(truth)))
+    _assert_exact(result, truth)
+    assert result.status == "ok" and _all_pass(result)
+
+
+def test_transposed_table_three_with_an_odd_shape_gives_no_wrong_numbers() -> None:
+    truth = make_truth(129, "F2019")
+    t3 = _transposed_t3(truth).replace("\t（七）总计", "\t（七）总计\t备注")  # one header cell too many
+    result = _text(_replace_t3(render_tab(truth, 129), t3))
     _assert_never_wrong(result, truth)
-    t3 = [c for c in result.cells if c.table == "applications"]
-    assert t3 and all(c.value is None and c.flag in ("unreadable", "not_found") for c in t3)
-    assert result.status == "partial"
     assert result.cell_map()["review.total"].value == truth.values["review.total"]
-
-

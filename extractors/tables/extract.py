@@ -28,7 +28,7 @@ from extractors.tables.layouts import (
     T4_MARKERS,
 )
 from extractors.tables.review import extract_review
-from extractors.tables.rows import RowRecord, rows_from_grid, rows_from_stream
+from extractors.tables.rows import RowRecord, is_transposed, rows_from_grid, rows_from_stream, transposed
 from pipeline.document import Document, Locator
 from pipeline.result import CellValue, ErrorRecord
 from pipeline.settings import ExtractSettings
@@ -76,7 +76,7 @@ def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dic
     headers: dict[str, str] = {k: "" for k in SECTION_OF}
     current: str | None = None
     for block in document.tables():
-        records = rows_from_grid(block)
+        records = rows_from_grid(transposed(block) if is_transposed(block) else block)
         if current is None:
             current = row_kind(" ".join(r.label for r in records))
         for record in records:

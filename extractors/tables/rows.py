@@ -13,8 +13,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from extractors.labels import compact
 from extractors.numbers import looks_numeric
-from pipeline.document import Locator, TableBlock
+from pipeline.document import Cell, Locator, TableBlock
 
 
 @dataclass(slots=True)
@@ -33,6 +34,24 @@ class RowRecord:
     @property
     def has_numbers(self) -> bool:
         return any(any(ch.isdigit() for ch in v.raw) for v in self.values)
+
+
+# Applicant column headers of table 三; a grid with most of them down its first columns is transposed.
+APPLICANT_HEADERS: frozenset[str] = frozenset(
+    {"自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计", "合计"})
+MIN_APPLICANT_HEADERS_FOR_TRANSPOSE = 5
+
+
+def is_transposed(table: TableBlock) -> bool:
+    """Table 三 printed with rows and columns swapped: the applicant labels head the rows."""
+    names = {compact(c.text) for c in table.cells if c.col <= 1 and len(c.text) <= 12}
+    return len(names & APPLICANT_HEADERS) >= MIN_APPLICANT_HEADERS_FOR_TRANSPOSE
+
+
+def transposed(table: TableBlock) -> TableBlock:
+    """The same grid with rows and columns (and their spans) swapped."""
+    cells = [Cell(c.text, c.col, c.row, c.colspan, c.rowspan, c.locator) for c in table.cells]
+    return TableBlock(cells=cells, n_rows=table.n_cols, n_cols=table.n_rows, locator=table.locator)
 
 
 def rows_from_grid(table: TableBlock) -> list[RowRecord]:
