@@ -13,6 +13,7 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
@@ -20,7 +21,9 @@ from pipeline import PIPELINE_VERSION
 from pipeline.converter import extract_file
 from pipeline.result import ReportResult, Status
 from pipeline.settings import ExtractSettings
-from schemas.tables import Columns, columns_for, table_from_columns
+from schemas.tables import build_table, rows_for
+
+Rows = dict[str, list[dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,14 +44,26 @@ class DocumentOutcome:
     year: int | None
     checks_failed: int
     error_codes: tuple[str, ...]
-    tables: dict[str, Columns] = field(repr=False)  # table name -> column lists (pickle cheaply)
+    tables: dict[str, bytes] = field(repr=False)  # table name -> Arrow IPC stream of its rows
     seconds: float = 0.0
     worker_rss: int = 0  # bytes; resident memory of the worker after the document (0: unknown)
     worker_cpu_s: float = 0.0  # CPU seconds the worker process has used so far
     worker: str = ""
 
     def table(self, name: str) -> pa.Table:
-        return table_from_columns(name, self.tables[name])
+        return pa.ipc.open_stream(self.tables[name]).read_all()
+
+
+def encode_tables(rows: Rows) -> dict[str, bytes]:
+    """Typed Arrow tables, serialised, so the supervisor only has to concatenate them."""
+    encoded = {}
+    for name, table_rows in rows.items():
+        table = build_table(name, table_rows)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        encoded[name] = sink.getvalue().to_pybytes()
+    return encoded
 
 
 def outcome_from_result(result: ReportResult, seconds: float = 0.0, worker_rss: int = 0,
@@ -62,7 +77,7 @@ def outcome_from_result(result: ReportResult, seconds: float = 0.0, worker_rss: 
         year=result.year,
         checks_failed=result.checks_failed,
         error_codes=tuple(dict.fromkeys(e.code for e in result.errors)),
-        tables=columns_for(result),
+        tables=encode_tables(rows_for(result)),
         seconds=seconds,
         worker_rss=worker_rss,
         worker_cpu_s=worker_cpu_s,

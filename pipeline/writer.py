@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from pipeline.manifest import PartRecord
 from pipeline.outcome import DocumentOutcome
-from schemas.tables import SOURCES_SCHEMA, TABLE_NAMES, build_table, table_from_columns
+from schemas.tables import SOURCES_SCHEMA, TABLE_NAMES, build_table
 
 UNKNOWN_YEAR = "unknown"
 # Tables written as one folder of parts without partitioning (small, keeps its typed year column).
@@ -159,14 +159,9 @@ class DatasetFiles:
 
 
 def _concat(outcomes: list[DocumentOutcome], table: str) -> pa.Table:
-    """One typed table from the rows of many documents (one Arrow conversion per part)."""
     if not outcomes:
         return build_table(table, [])
-    merged: dict[str, list[Any]] = {name: [] for name in outcomes[0].tables[table]}
-    for outcome in outcomes:
-        for name, values in outcome.tables[table].items():
-            merged[name].extend(values)
-    return table_from_columns(table, merged)
+    return pa.concat_tables([outcome.table(table) for outcome in outcomes])
 
 
 def _read_filtered(path: Path, keep: pa.Array) -> pa.Table | None:
