@@ -13,7 +13,6 @@ import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyarrow as pa
 
@@ -21,9 +20,7 @@ from pipeline import PIPELINE_VERSION
 from pipeline.converter import extract_file
 from pipeline.result import ReportResult, Status
 from pipeline.settings import ExtractSettings
-from schemas.tables import build_table, rows_for
-
-Rows = dict[str, list[dict[str, Any]]]
+from schemas.tables import Columns, columns_for, table_from_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +51,11 @@ class DocumentOutcome:
         return pa.ipc.open_stream(self.tables[name]).read_all()
 
 
-def encode_tables(rows: Rows) -> dict[str, bytes]:
+def encode_tables(columns: dict[str, Columns]) -> dict[str, bytes]:
     """Typed Arrow tables, serialised, so the supervisor only has to concatenate them."""
     encoded = {}
-    for name, table_rows in rows.items():
-        table = build_table(name, table_rows)
+    for name, table_columns in columns.items():
+        table = table_from_columns(name, table_columns)
         sink = pa.BufferOutputStream()
         with pa.ipc.new_stream(sink, table.schema) as writer:
             writer.write_table(table)
@@ -77,7 +74,7 @@ def outcome_from_result(result: ReportResult, seconds: float = 0.0, worker_rss: 
         year=result.year,
         checks_failed=result.checks_failed,
         error_codes=tuple(dict.fromkeys(e.code for e in result.errors)),
-        tables=encode_tables(rows_for(result)),
+        tables=encode_tables(columns_for(result)),
         seconds=seconds,
         worker_rss=worker_rss,
         worker_cpu_s=worker_cpu_s,

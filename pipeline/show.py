@@ -26,6 +26,13 @@ def _fmt(cell: CellValue | None) -> str:
     return f"[yellow]{text}[/yellow]" if cell.flag else text
 
 
+def _layout_label(text: str, template: str, hierarchy: bool = True) -> str:
+    """A cell_codes.csv label in the wording of ``template`` ("本年制发件数 (F2019: 本年新制作数量)")."""
+    if " (F2019: " in text:
+        text = text.split(" (F2019: ")[1].rstrip(")") if template == "F2019" else text.split(" (")[0]
+    return text.split("/")[-1] if hierarchy else text
+
+
 def _row_label(code: str) -> str:
     label = code_index()[f"{code}@total"].row_label
     return label.split("/")[-1]
@@ -44,8 +51,10 @@ def render_result(result: ReportResult, console: Console | None = None) -> None:
         for row in ACTIVE_ROWS[layout]:
             for code in row.codes:
                 meta = code_index()[code]
-                t2.add_row(meta.row_label.split(" (")[0].split("/")[-1], meta.column_label.split(" (")[0],
-                           _fmt(cells.get(code)))
+                cell = cells.get(code)
+                unit = f" {cell.unit}" if cell and cell.value is not None and cell.unit not in ("件", "项") else ""
+                t2.add_row(_layout_label(meta.row_label, layout), _layout_label(meta.column_label, layout, hierarchy=False),
+                           _fmt(cell) + unit)
         console.print(t2)
         t3 = Table(title="三、收到和处理政府信息公开申请情况")
         t3.add_column("")

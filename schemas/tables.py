@@ -1,8 +1,9 @@
 """Explicit pyarrow schemas of the dataset tables (the public contract in OUTPUT.md).
 
 Every field has a description (field metadata ``description``); every schema carries the
-pipeline version in its metadata. ``rows_for(result)`` turns one ``ReportResult`` into plain row
-dicts per table; ``build_table(name, rows)`` makes a typed ``pyarrow.Table`` from them.
+pipeline version in its metadata. ``columns_for(result)`` turns one ``ReportResult`` into column
+lists per table (``rows_for`` into row dicts); ``table_from_columns`` / ``build_table`` make typed
+``pyarrow.Table`` objects from them.
 """
 
 from __future__ import annotations
@@ -94,47 +95,66 @@ TABLE_NAMES: tuple[str, ...] = tuple(SCHEMAS)
 _SILENT_FLAGS = {None, "blank", "dash"}
 
 
-def rows_for(result: ReportResult) -> dict[str, list[dict[str, Any]]]:
-    """Plain row dicts, per table, for one report."""
+Columns = dict[str, list[Any]]
+
+
+def columns_for(result: ReportResult) -> dict[str, Columns]:
+    """Column lists, per table, for one report (built column-wise: no dict per row)."""
     rid = result.report_id
-    report = {
-        "report_id": rid,
-        "source_path": result.source_path,
-        "source_name": result.source_name,
-        "format": result.format,
-        "issuer": result.issuer,
-        "year": result.year,
-        "template": result.template,
-        "status": str(result.status),
-        "pipeline_version": result.pipeline_version or PIPELINE_VERSION,
-        "title": result.title,
-        "table_templates": json.dumps(result.table_templates, ensure_ascii=False, sort_keys=True),
-        "n_cells": len(result.cells),
-        "n_values": sum(1 for c in result.cells if c.value is not None),
-        "n_flagged": sum(1 for c in result.cells if c.flag not in _SILENT_FLAGS),
-        "checks_failed": result.checks_failed,
-        "error_codes": ",".join(dict.fromkeys(e.code for e in result.errors)),
+    cells, checks, sections, errors = result.cells, result.checks, result.sections, result.errors
+    report: Columns = {
+        "report_id": [rid],
+        "source_path": [result.source_path],
+        "source_name": [result.source_name],
+        "format": [result.format],
+        "issuer": [result.issuer],
+        "year": [result.year],
+        "template": [result.template],
+        "status": [str(result.status)],
+        "pipeline_version": [result.pipeline_version or PIPELINE_VERSION],
+        "title": [result.title],
+        "table_templates": [json.dumps(result.table_templates, ensure_ascii=False, sort_keys=True)],
+        "n_cells": [len(cells)],
+        "n_values": [sum(1 for c in cells if c.value is not None)],
+        "n_flagged": [sum(1 for c in cells if c.flag not in _SILENT_FLAGS)],
+        "checks_failed": [result.checks_failed],
+        "error_codes": [",".join(dict.fromkeys(e.code for e in errors))],
     }
-    cells = [
-        {"report_id": rid, "table": c.table, "cell": c.cell, "value": c.value, "unit": c.unit,
-         "raw": c.raw, "flag": c.flag, "page": c.page, "locator": c.locator}
-        for c in result.cells
-    ]
-    checks = [
-        {"report_id": rid, "rule": k.rule, "scope": k.scope, "lhs": k.lhs, "rhs": k.rhs,
-         "status": str(k.status), "cells": ",".join(k.cells)}
-        for k in result.checks
-    ]
-    sections = [
-        {"report_id": rid, "section": s.section, "heading": s.heading, "text": s.text}
-        for s in result.sections
-    ]
-    errors = [
-        {"report_id": rid or None, "source_path": result.source_path, "stage": e.stage,
-         "code": e.code, "message": e.message}
-        for e in result.errors
-    ]
-    return {"reports": [report], "cells": cells, "checks": checks, "sections": sections, "errors": errors}
+    return {
+        "reports": report,
+        "cells": {
+            "report_id": [rid] * len(cells), "table": [c.table for c in cells], "cell": [c.cell for c in cells],
+            "value": [c.value for c in cells], "unit": [c.unit for c in cells], "raw": [c.raw for c in cells],
+            "flag": [c.flag for c in cells], "page": [c.page for c in cells], "locator": [c.locator for c in cells],
+        },
+        "checks": {
+            "report_id": [rid] * len(checks), "rule": [k.rule for k in checks], "scope": [k.scope for k in checks],
+            "lhs": [k.lhs for k in checks], "rhs": [k.rhs for k in checks],
+            "status": [str(k.status) for k in checks], "cells": [",".join(k.cells) for k in checks],
+        },
+        "sections": {
+            "report_id": [rid] * len(sections), "section": [s.section for s in sections],
+            "heading": [s.heading for s in sections], "text": [s.text for s in sections],
+        },
+        "errors": {
+            "report_id": [rid or None] * len(errors), "source_path": [result.source_path] * len(errors),
+            "stage": [e.stage for e in errors], "code": [e.code for e in errors],
+            "message": [e.message for e in errors],
+        },
+    }
+
+
+def rows_for(result: ReportResult) -> dict[str, list[dict[str, Any]]]:
+    """Plain row dicts, per table, for one report (for people and tests; writers use columns)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, columns in columns_for(result).items():
+        names = list(columns)
+        out[name] = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    return out
+
+
+def table_from_columns(name: str, columns: Columns) -> pa.Table:
+    return pa.Table.from_pydict(columns, schema=SCHEMAS[name])
 
 
 def build_table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
