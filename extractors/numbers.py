@@ -67,6 +67,7 @@ def parse_cell(raw: str) -> ParsedValue:
     return ParsedValue(float(number), None, unit, signed)
 
 
+@lru_cache(maxsize=8192)
 def looks_numeric(raw: str) -> bool:
     """True when the cell is a value slot, not a label: a number, a blank or placeholder, or digits
     that cannot be read as one number ("55 00", "1.2.3": no letter in it, so never a label)."""

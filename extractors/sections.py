@@ -5,7 +5,7 @@ one placeholder character) so that the same search works on line-per-paragraph d
 crawler dumps that hold the whole report on one line. A heading is a Chinese numeral 一…六 with
 ``、`` followed by the section's keywords ("二、…主动公开…情况"); headings at the start of a line
 are preferred, and the last candidate before the next section wins, so a preamble that lists the
-section names, or a numbered table row like "三、本年度办理结果", is not taken for a heading.
+section names, or a numbered table row like "三、本年度办理结果", is not taken for a heading. Leftover form instructions ("编写说明…", D23) are left out of the prose.
 """
 
 from __future__ import annotations
