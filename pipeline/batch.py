@@ -10,7 +10,6 @@ rewrites parts holding superseded rows, and processes only what is left.
 from __future__ import annotations
 
 import contextlib
-import os
 import resource
 import time
 from collections import Counter
@@ -21,9 +20,6 @@ from typing import Any
 
 from pipeline import PIPELINE_VERSION
 from pipeline.executors import (
-    DEFAULT_MAX_TASKS_PER_WORKER,
-    DEFAULT_TIMEOUT_S,
-    DEFAULT_WORKER_MEMORY_MB,
     DaskExecutor,
     LocalProcessExecutor,
     PoolSettings,
@@ -50,13 +46,10 @@ class BatchFatalError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class BatchOptions:
-    """How a batch runs (everything but the per-document extraction settings)."""
+class BatchOptions(PoolSettings):
+    """How a batch runs (everything but the per-document extraction settings): the pool's
+    limits (jobs, timeout_s, max_tasks_per_worker, worker_memory_mb) and the run's choices."""
 
-    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    max_tasks_per_worker: int = DEFAULT_MAX_TASKS_PER_WORKER
-    worker_memory_mb: int = DEFAULT_WORKER_MEMORY_MB
     force: bool = False
     retry_failed: bool = False
     shard: Shard = field(default_factory=Shard)
@@ -221,9 +214,7 @@ def _make_executor(settings: ExtractSettings, options: BatchOptions) -> LocalPro
                             timeout_s=options.timeout_s)
     if options.executor != "local":
         raise ValueError(f"unknown executor {options.executor!r} (local or dask)")
-    return LocalProcessExecutor(settings, PoolSettings(
-        jobs=options.jobs, timeout_s=options.timeout_s, max_tasks_per_worker=options.max_tasks_per_worker,
-        worker_memory_mb=options.worker_memory_mb))
+    return LocalProcessExecutor(settings, options)
 
 
 def run_batch(paths: Iterable[Path], out_dir: Path, settings: ExtractSettings | None = None,
