@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extractors.metadata import ReportMetadata, read_metadata
+from extractors.prose import info_fee
 from extractors.sections import LocatedSections, locate_sections
 from extractors.tables.extract import TableExtraction, extract_tables
 from pipeline import PIPELINE_VERSION
@@ -81,6 +82,14 @@ def stage_sections(ex: Extraction) -> None:
         ex.result.add_error("sections", "section_missing", f"section {number} heading not found")
 
 
+def stage_prose(ex: Extraction) -> None:
+    """Facts stated in the prose: the 信息处理费 collected (section 六)."""
+    assert ex.sections is not None
+    six = next((s.text for s in ex.result.sections if s.section == 6), "")
+    fee = info_fee(six)
+    ex.result.info_fee_yuan, ex.result.info_fee_text = fee.yuan, fee.text
+
+
 def stage_classify(ex: Extraction) -> None:
     """Not a report, or a pre-2019 report: stop here with that status (not a failure)."""
     assert ex.document is not None and ex.metadata is not None and ex.sections is not None
@@ -121,6 +130,7 @@ STAGES: tuple[tuple[str, Callable[[Extraction], None]], ...] = (
     ("read", stage_read),
     ("metadata", stage_metadata),
     ("sections", stage_sections),
+    ("prose", stage_prose),
     ("classify", stage_classify),
     ("tables", stage_tables),
     ("checks", stage_checks),

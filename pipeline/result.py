@@ -74,6 +74,8 @@ class ReportResult:
     status: Status = Status.FAILED
     pipeline_version: str = ""
     title: str | None = None
+    info_fee_yuan: float | None = None  # 信息处理费 collected, from section 六 (extractors/prose.py)
+    info_fee_text: str | None = None  # the sentence it was read from
     cells: list[CellValue] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     sections: list[SectionText] = field(default_factory=list)

@@ -38,6 +38,10 @@ _REPORTS = [
     _f("n_flagged", pa.int32(), "number of cells with a flag other than blank/dash"),
     _f("checks_failed", pa.int32(), "number of arithmetic checks with status fail"),
     _f("error_codes", pa.string(), "comma-separated error codes recorded for the report (see errors)"),
+    _f("info_fee_yuan", pa.float64(),
+       "信息处理费 collected in the year, in 元, as stated in section 六 (0 when it says none arose; "
+       "null when not stated or not certain)"),
+    _f("info_fee_text", pa.string(), "the sentence of section 六 the fee was read from"),
 ]
 
 _CELLS = [
@@ -119,6 +123,8 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
         "n_flagged": [sum(1 for c in cells if c.flag not in _SILENT_FLAGS)],
         "checks_failed": [result.checks_failed],
         "error_codes": [",".join(dict.fromkeys(e.code for e in errors))],
+        "info_fee_yuan": [result.info_fee_yuan],
+        "info_fee_text": [result.info_fee_text],
     }
     return {
         "reports": report,
