@@ -97,15 +97,16 @@ def read_metadata(document: Document) -> ReportMetadata:
     if title:
         meta.issuer = issuer_from_title(title)
         meta.year = year_from_text(title)
-    head = "\n".join(b.text for b in list(document.text_blocks())[:40])[:20000]
     if meta.year is None:
+        head = "\n".join(b.text for b in list(document.text_blocks())[:40])[:20000]
         period = _PERIOD.search(unicodedata.normalize("NFKC", head))
         if period:
             meta.year = int(period.group(1))
-    full = document.plain_text()
-    meta.legacy_markers = "政府信息公开情况统计表" in full or (
-        "第二十条" not in full and "本年新收" not in full and "依申请公开" in full and "概述" in full
-    )
+    if meta.year is None:  # only then do the 2008-era markers decide (is_pre2019)
+        full = document.plain_text()
+        meta.legacy_markers = "政府信息公开情况统计表" in full or (
+            "第二十条" not in full and "本年新收" not in full and "依申请公开" in full and "概述" in full
+        )
     return meta
 
 

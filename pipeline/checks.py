@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from extractors.tables.layouts import T3_COLUMNS, t3_leaves, t3_rows
 from pipeline.result import CellValue, CheckResult, CheckStatus
@@ -44,22 +45,26 @@ def _evaluate(rule: str, scope: str, lhs_codes: Sequence[str], rhs_codes: Sequen
     return CheckResult(rule, scope, lhs, rhs, status, involved)
 
 
+@cache
+def _rule_specs(layout: str) -> tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...]:
+    """(rule, scope, lhs codes, rhs codes) of every check of a layout (built once per layout)."""
+    specs: list[tuple[str, str, tuple[str, ...], tuple[str, ...]]] = []
+    leaves = t3_leaves(layout)
+    for col in T3_COLUMNS:
+        specs.append(("A1", col,
+                      (f"applications.new_received@{col}", f"applications.carried_over_in@{col}"),
+                      (f"applications.result.total@{col}", f"applications.carried_forward@{col}")))
+    for col in T3_COLUMNS:
+        specs.append(("A2", col, (f"applications.result.total@{col}",), tuple(f"{leaf}@{col}" for leaf in leaves)))
+    for row in t3_rows(layout):
+        specs.append(("A3", row, (f"{row}@total",), tuple(f"{row}@{c}" for c in T3_COLUMNS[:-1])))
+    for rule, group in (("A4", "review"), ("A5", "litigation.direct"), ("A6", "litigation.after_review")):
+        parts = tuple(f"{group}.{leaf}" for leaf in ("upheld", "corrected", "other", "pending"))
+        specs.append((rule, group, (f"{group}.total",), parts))
+    return tuple(specs)
+
+
 def run_checks(cells: list[CellValue], template: str) -> list[CheckResult]:
     layout = template if template in ("F2021", "F2019") else "F2021"
     values = {c.cell: c.value for c in cells}
-    out: list[CheckResult] = []
-    leaves = t3_leaves(layout)
-    for col in T3_COLUMNS:
-        out.append(_evaluate(
-            "A1", col,
-            [f"applications.new_received@{col}", f"applications.carried_over_in@{col}"],
-            [f"applications.result.total@{col}", f"applications.carried_forward@{col}"], values))
-    for col in T3_COLUMNS:
-        out.append(_evaluate("A2", col, [f"applications.result.total@{col}"],
-                             [f"{leaf}@{col}" for leaf in leaves], values))
-    for row in t3_rows(layout):
-        out.append(_evaluate("A3", row, [f"{row}@total"], [f"{row}@{c}" for c in T3_COLUMNS[:-1]], values))
-    for rule, group in (("A4", "review"), ("A5", "litigation.direct"), ("A6", "litigation.after_review")):
-        parts = [f"{group}.{leaf}" for leaf in ("upheld", "corrected", "other", "pending")]
-        out.append(_evaluate(rule, group, [f"{group}.total"], parts, values))
-    return out
+    return [_evaluate(rule, scope, lhs, rhs, values) for rule, scope, lhs, rhs in _rule_specs(layout)]
