@@ -8,21 +8,13 @@ import pytest
 
 from pipeline.converter import extract_bytes
 from pipeline.result import ReportResult
+from tests.synth.compare import assert_matches_truth
 from tests.synth.render_text import render_oneline, render_tab
 from tests.synth.truth import Truth, make_truth
 
 
 def _assert_exact(result: ReportResult, truth: Truth) -> None:
-    got = {c.cell: c for c in result.cells}
-    assert result.template == truth.template
-    assert result.year == truth.year
-    assert set(got) == set(truth.values)
-    for code, want in truth.values.items():
-        cell = got[code]
-        if want is None:
-            assert cell.value is None and cell.flag in ("blank", "dash"), code
-        else:
-            assert cell.value is not None and math.isclose(cell.value, want, abs_tol=1e-9), (code, cell, want)
+    assert_matches_truth(result, truth)
 
 
 @pytest.mark.parametrize("seed", range(40))
