@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from extractors.sections import LocatedSections
-from pipeline.document import Document, TextBlock
+from pipeline.document import Document
 
 _TITLE_WORDS = re.compile(r"政府信息公开.{0,6}年度?报告|政务公开.{0,6}年度?报告|信息公开年报")
 _CRAWLER_PREFIX = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*", re.IGNORECASE)
@@ -108,10 +108,3 @@ def read_metadata(document: Document) -> ReportMetadata:
             "第二十条" not in full and "本年新收" not in full and "依申请公开" in full and "概述" in full
         )
     return meta
-
-
-def first_text_line(document: Document) -> str:
-    for block in document.blocks:
-        if isinstance(block, TextBlock) and block.text.strip():
-            return block.text.strip()
-    return ""

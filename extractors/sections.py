@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.document import Document, TableBlock, TextBlock
+from pipeline.document import Document, TextBlock
 from pipeline.result import SectionText
 
 TABLE_MARK = "\ufffc"
@@ -27,10 +27,6 @@ HEADING_PATTERNS: dict[int, re.Pattern[str]] = {
     4: re.compile(rf"(?<![（(第])四{_SEP}{_ANY}{{0,20}}?(?:复议|诉讼){_ANY}{{0,18}}?情况"),
     5: re.compile(rf"(?<![（(第])五{_SEP}{_ANY}{{0,16}}?问题{_ANY}{{0,12}}?(?:情况|措施)"),
     6: re.compile(rf"(?<![（(第])六{_SEP}{_ANY}{{0,8}}?(?:其他|其它){_ANY}{{0,12}}?事项"),
-}
-SECTION_CODES: dict[int, str] = {
-    1: "sec1_overview", 2: "sec2_active_disclosure", 3: "sec3_applications",
-    4: "sec4_review_litigation", 5: "sec5_problems", 6: "sec6_other",
 }
 _MAX_LINE_HEADING = 40
 # leftover instructions of the blank form, not the agency's prose (D23: "编写说明:可先适当综述…")
@@ -88,16 +84,6 @@ class LocatedSections:
         if span is None:
             return None
         return self.flat.text[span[0]:span[1]], span[0]
-
-    def tables_in(self, number: int) -> list[TableBlock]:
-        span = self.span(number)
-        if span is None:
-            return []
-        out: list[TableBlock] = []
-        for block, (start, _end) in zip(self.document.blocks, self.flat.spans, strict=True):
-            if isinstance(block, TableBlock) and span[0] <= start < span[1]:
-                out.append(block)
-        return out
 
     def texts(self) -> list[SectionText]:
         out: list[SectionText] = []

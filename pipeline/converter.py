@@ -9,9 +9,8 @@ the result is recorded and the caller (a batch) goes on with the next file.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.metadata import ReportMetadata, read_metadata
@@ -41,7 +40,6 @@ class Extraction:
     metadata: ReportMetadata | None = None
     sections: LocatedSections | None = None
     tables: TableExtraction | None = None
-    timings: dict[str, float] = field(default_factory=dict)
 
 
 def stage_read(ex: Extraction) -> None:
@@ -167,7 +165,6 @@ def extract_bytes(data: bytes, source_path: str, settings: ExtractSettings | Non
     ex = Extraction(data=data, result=result, settings=settings,
                     suffix=suffix if suffix is not None else Path(source_path).suffix)
     for name, stage in STAGES:
-        started = time.perf_counter()
         try:
             stage(ex)
         except _Stop:
@@ -182,8 +179,6 @@ def extract_bytes(data: bytes, source_path: str, settings: ExtractSettings | Non
             result.status = Status.FAILED
             result.add_error(name, "internal_error", f"{type(err).__name__}: {err}")
             break
-        finally:
-            ex.timings[name] = time.perf_counter() - started
     return result
 
 

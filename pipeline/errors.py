@@ -53,11 +53,6 @@ _KINDS: tuple[ErrorKind, ...] = (
 ERROR_KINDS: dict[str, ErrorKind] = {k.code: k for k in _KINDS}
 
 
-def error_kind(code: str) -> ErrorKind:
-    """The catalog entry for ``code``; unknown codes are a programming error."""
-    return ERROR_KINDS[code]
-
-
 class ExtractionError(Exception):
     """Raised by a stage to stop processing one document with a catalog error code."""
 

@@ -72,10 +72,6 @@ def _load() -> tuple[CellCode, ...]:
     )
 
 
-def all_codes() -> tuple[CellCode, ...]:
-    return _load()
-
-
 @cache
 def code_index() -> dict[str, CellCode]:
     return {c.code: c for c in _load()}

@@ -21,10 +21,6 @@ BLANK_DOC = DATA / "official-blank-template-2021-format.doc"
 BLANK_GOLD = DATA / "gold" / "official-blank-template-2021-format.docx.json"
 
 
-def _values(result: ReportResult) -> dict[str, float | None]:
-    return {c.cell: c.value for c in result.cells}
-
-
 def _assert_blank_template(result: ReportResult) -> None:
     gold = json.loads(BLANK_GOLD.read_text(encoding="utf-8"))
     assert result.template == gold["template"] == "F2021"

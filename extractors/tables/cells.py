@@ -10,7 +10,6 @@ from extractors.tables.splitting import (
     SlotSpec,
     TooManyReadings,
     agreed_values,
-    clean_run,
     split_candidates,
 )
 from pipeline.result import CellValue
@@ -69,7 +68,3 @@ def resolve_run(table: str, codes: Sequence[str], record: RowRecord,
     if not readings:
         return cells_from_reading(table, codes, record, [None] * len(codes), "unreadable")
     return cells_from_reading(table, codes, record, agreed_values(readings, len(codes)), "ambiguous")
-
-
-def run_digit_count(record: RowRecord) -> int:
-    return len(clean_run(record.values[0].raw)) if record.values else 0

@@ -10,6 +10,7 @@ before it and may hold several values run together (split later under the arithm
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -89,8 +90,6 @@ _TRAILING_ITEM = re.compile(r"([1-9])\s*[.、．]\s*$")
 
 def rows_from_stream(text: str, locate: Callable[[int], Locator], offset: int = 0) -> list[RowRecord]:
     """Label/run records of ``text`` (NFKC-normalised digits expected); offsets are for provenance."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", text)
     records: list[RowRecord] = []
     label_start = 0
