@@ -30,7 +30,7 @@ def bench(fmt: str, n: int, jobs: int, work: Path) -> dict[str, float]:
     corpus, out = work / f"in-{fmt.strip('.')}-{n}", work / f"out-{fmt.strip('.')}-{n}"
     batch = make_batch(corpus, n, seed=n, formats=(fmt,))
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", str(corpus), "--out", str(out),
+    run = subprocess.run([sys.executable, "-m", "gongkai.cli.app", "extract", str(corpus), "--out", str(out),
                           "--jobs", str(jobs), "--log-format", "json"], cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     summary = json.loads(run.stdout)

@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from extractors.readers.html import read
-from pipeline.converter import extract_bytes
-from pipeline.settings import ReaderSettings
+from gongkai.convert.stages import extract_bytes
+from gongkai.extractors.readers.html import read
+from gongkai.model.settings import ReaderSettings
 from tests.synth.render_html import render_html
 from tests.synth.truth import make_truth
 

@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pdfplumber
 
-from extractors.readers.pdf import read
-from pipeline.document import TableBlock
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.readers.pdf import read
+from gongkai.model.document import TableBlock
+from gongkai.model.settings import ReaderSettings
 from tests.synth.render_pdf import PdfVariant, render_pdf
 from tests.synth.truth import make_truth
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from pipeline.errors import ExtractionError
+from gongkai.model.errors import ExtractionError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),

@@ -12,8 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extractors.sections import LocatedSections
-from pipeline.document import Document
+from gongkai.extractors.sections import LocatedSections
+from gongkai.model.document import Document
 
 _TITLE_WORDS = re.compile(r"政府信息公开.{0,6}年度?报告|政务公开.{0,6}年度?报告|信息公开年报")
 _CRAWLER_PREFIX = re.compile(r"^\s*(?:标题|题目|title)\s*[:：]\s*", re.IGNORECASE)

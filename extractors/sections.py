@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.document import Document, TextBlock
-from pipeline.result import SectionText
+from gongkai.model.document import Document, TextBlock
+from gongkai.model.result import SectionText
 
 TABLE_MARK = "\ufffc"
 

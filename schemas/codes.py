@@ -57,7 +57,7 @@ REVIEW_LITIGATION_CODES: tuple[str, ...] = tuple(
 
 @cache
 def _load() -> tuple[CellCode, ...]:
-    text = files("schemas").joinpath("cell_codes.csv").read_text(encoding="utf-8")
+    text = files("gongkai.schemas").joinpath("cell_codes.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple(
         CellCode(

@@ -13,8 +13,8 @@ from typing import Any
 
 import pyarrow as pa
 
-from pipeline import PIPELINE_VERSION
-from pipeline.result import ReportResult
+from gongkai import PIPELINE_VERSION
+from gongkai.model.result import ReportResult
 
 
 def _f(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
@@ -77,7 +77,7 @@ _ERRORS = [
     _f("report_id", pa.string(), "→ reports.report_id (null when the file could not be read at all)"),
     _f("source_path", pa.string(), "path of the document", False),
     _f("stage", pa.string(), "pipeline stage that recorded the error (read, classify, tables …)", False),
-    _f("code", pa.string(), "stable error code (pipeline/errors.py)", False),
+    _f("code", pa.string(), "stable error code (gongkai.model.errors)", False),
     _f("message", pa.string(), "what happened, for a person"),
 ]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.tables import TABLE_NAMES
+from gongkai.schemas.tables import TABLE_NAMES
 
 
 def read_tables(out: Path) -> dict[str, pd.DataFrame]:

@@ -14,13 +14,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.batch import BatchOptions, BatchSummary, run_batch
+from gongkai.batch.runner import BatchOptions, BatchSummary, run_batch
 from tests.batch_helpers import assert_same_tables, committed_parts, read_tables
 from tests.synth.corpus import GeneratedBatch, make_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 N_GOOD = 200
-HAS_PDF_READER = importlib.util.find_spec("extractors.readers.pdf") is not None
+HAS_PDF_READER = importlib.util.find_spec("gongkai.extractors.readers.pdf") is not None
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def reference(batch: GeneratedBatch, tmp_path_factory: pytest.TempPathFactory) -
 
 
 def _cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", *args], cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "gongkai.cli.app", "extract", *args], cwd=ROOT,
                           capture_output=True, text=True, timeout=300, **kwargs)  # type: ignore[call-overload]
 
 
@@ -90,7 +90,7 @@ def test_kill_9_halfway_then_rerun_gives_the_uninterrupted_tables(batch: Generat
                                                                   reference: tuple[Path, BatchSummary],
                                                                   tmp_path: Path) -> None:
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "pipeline.cli", "extract", str(batch.root), "--out", str(out), "--jobs", "2",
+    cmd = [sys.executable, "-m", "gongkai.cli.app", "extract", str(batch.root), "--out", str(out), "--jobs", "2",
            "--chunk-docs", "10", "--log-format", "plain"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
@@ -156,7 +156,7 @@ def test_two_thousand_documents_with_kill_and_rerun(tmp_path: Path) -> None:
     ref = run_batch([big.root], tmp_path / "ref", options=BatchOptions(jobs=2))
     assert ref.exit_code() == 1 and ref.by_status["ok"] == 2000
     out = tmp_path / "out"
-    cmd = [sys.executable, "-m", "pipeline.cli", "extract", str(big.root), "--out", str(out),
+    cmd = [sys.executable, "-m", "gongkai.cli.app", "extract", str(big.root), "--out", str(out),
            "--chunk-docs", "100"]
     proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.batch import BatchFatalError, BatchOptions, _exclusive, run_batch
-from pipeline.inputs import Shard
-from pipeline.outcome import unreadable_report_id
-from pipeline.writer import DatasetFiles
+from gongkai.batch.inputs import Shard
+from gongkai.batch.outcome import unreadable_report_id
+from gongkai.batch.runner import BatchFatalError, BatchOptions, _exclusive, run_batch
+from gongkai.dataset.parts import DatasetFiles
 from tests.batch_helpers import assert_same_tables, read_tables
 from tests.synth.render_text import render_tab
 from tests.synth.truth import make_truth

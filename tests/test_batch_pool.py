@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from pipeline.executors import LocalProcessExecutor, PoolSettings, WorkerStartError
-from pipeline.outcome import DocumentOutcome, Task, failure_outcome
-from pipeline.settings import ExtractSettings
+from gongkai.batch.executors import LocalProcessExecutor, PoolSettings, WorkerStartError
+from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome
+from gongkai.model.settings import ExtractSettings
 
 
 def fake_work(task: Task, settings: ExtractSettings) -> DocumentOutcome:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.checks import run_checks
-from pipeline.result import CellValue
+from gongkai.convert.checks import run_checks
+from gongkai.model.result import CellValue
 from tests.synth.truth import make_truth
 
 

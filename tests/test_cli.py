@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 from typer.testing import CliRunner
 
-from pipeline.cli import app
+from gongkai.cli.app import app
 
 DATA = Path(__file__).parent / "data"
 runner = CliRunner()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 
-from pipeline.converter import extract_bytes
-from pipeline.result import ReportResult
+from gongkai.convert.stages import extract_bytes
+from gongkai.model.result import ReportResult
 from tests.synth.compare import assert_matches_truth
 from tests.synth.render_html import HtmlVariant, render_html
 from tests.synth.render_text import render_tab

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors.readers.doc import find_libreoffice
-from pipeline.converter import extract_bytes, extract_file
-from pipeline.result import ReportResult
-from pipeline.settings import ReaderSettings
+from gongkai.convert.stages import extract_bytes, extract_file
+from gongkai.extractors.readers.doc import find_libreoffice
+from gongkai.model.result import ReportResult
+from gongkai.model.settings import ReaderSettings
 from tests.synth.compare import assert_matches_truth
 from tests.synth.render_docx import build_docx, fill_official_template
 from tests.synth.truth import Truth, make_truth
@@ -85,7 +85,7 @@ def test_blank_template_is_flagged_as_empty_tables() -> None:
     """D25: an unfilled template is not an error, but the dataset says so."""
     from pathlib import Path
 
-    from pipeline.converter import extract_file
+    from gongkai.convert.stages import extract_file
 
     result = extract_file(Path(__file__).parent / "data" / "official-blank-template-2021-format.docx")
     assert "tables_empty" in {e.code for e in result.errors}

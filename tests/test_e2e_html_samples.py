@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.converter import extract_file
+from gongkai.convert.stages import extract_file
 
 DATA = Path(__file__).parent / "data"
 SAMPLES = ["fj-pingtan-zone-gov-2019.html", "sh-municipal-gov-office-2019.html"]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from extractors.tables.applications import extract_applications
-from extractors.tables.rows import RowRecord, ValueSlot
-from pipeline.converter import extract_bytes
-from pipeline.document import Locator
-from pipeline.formats import detect_format
+from gongkai.convert.formats import detect_format
+from gongkai.convert.stages import extract_bytes
+from gongkai.extractors.tables.applications import extract_applications
+from gongkai.extractors.tables.rows import RowRecord, ValueSlot
+from gongkai.model.document import Locator
 from tests.synth.render_text import render_tab
 from tests.synth.truth import make_truth
 
@@ -82,7 +82,7 @@ def test_dash_and_blank_cells_stay_null_with_flags() -> None:
 
 def test_flattened_group_label_before_other_leaf_binds_to_other_other() -> None:
     """HTML without rowspans repeats "（六）其他处理" on every row: "3.其他" must stay other.other."""
-    from extractors.tables.applications import t3_row_code
+    from gongkai.extractors.tables.applications import t3_row_code
 
     assert t3_row_code("三、本年度办理结果 （六）其他处理 3.其他", None) == "applications.result.other.other"
     assert t3_row_code("（六）其他处理", None) == "applications.result.other.total"

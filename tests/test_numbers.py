@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractors.numbers import PLACEHOLDERS, parse_cell
+from gongkai.extractors.numbers import PLACEHOLDERS, parse_cell
 
 FULLWIDTH = str.maketrans("0123456789.,+-", "０１２３４５６７８９．，＋－")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.prose import info_fee
-from pipeline.converter import extract_file
+from gongkai.convert.stages import extract_file
+from gongkai.extractors.prose import info_fee
 from tests.test_samples_golden import DATA
 
 

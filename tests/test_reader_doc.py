@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from extractors.readers import doc as doc_reader
-from extractors.readers import docx as docx_reader
-from pipeline.converter import extract_bytes
-from pipeline.errors import ExtractionError
-from pipeline.formats import detect_format
-from pipeline.settings import ReaderSettings
+from gongkai.convert.formats import detect_format
+from gongkai.convert.stages import extract_bytes
+from gongkai.extractors.readers import doc as doc_reader
+from gongkai.extractors.readers import docx as docx_reader
+from gongkai.model.errors import ExtractionError
+from gongkai.model.settings import ReaderSettings
 
 DATA = Path(__file__).parent / "data"
 BLANK_DOCX = DATA / "official-blank-template-2021-format.docx"
@@ -40,7 +40,7 @@ def test_doc_without_libreoffice_is_needs_libreoffice() -> None:
 
 
 def test_doc_without_libreoffice_fails_the_document_with_needs_libreoffice() -> None:
-    from pipeline.settings import ExtractSettings
+    from gongkai.model.settings import ExtractSettings
 
     result = extract_bytes(BLANK_DOC.read_bytes(), "old.doc", ExtractSettings(reader=MISSING_BINARY))
     assert result.status.value == "failed"

@@ -10,10 +10,10 @@ import docx
 import pytest
 from lxml import etree
 
-from extractors.readers.docx import join_lines, read
-from pipeline.document import Cell, Document, TableBlock, TextBlock
-from pipeline.errors import ExtractionError
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.readers.docx import join_lines, read
+from gongkai.model.document import Cell, Document, TableBlock, TextBlock
+from gongkai.model.errors import ExtractionError
+from gongkai.model.settings import ReaderSettings
 from tests.synth.render_docx import build_docx, fill_official_template
 from tests.synth.truth import (
     APPLICANT_COLS,

@@ -8,10 +8,10 @@ import docx
 import pytest
 from lxml import etree
 
-from extractors.readers.docx import read
-from extractors.readers.docx_numbering import chinese_count, format_number
-from pipeline.document import TextBlock
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.readers.docx import read
+from gongkai.extractors.readers.docx_numbering import chinese_count, format_number
+from gongkai.model.document import TextBlock
+from gongkai.model.settings import ReaderSettings
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NUMBERING = f"""<w:numbering xmlns:w="{W_NS}">

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from extractors.cjk_spacing import join_fragments as join_pieces
-from extractors.readers.html import read
-from extractors.readers.html_charset import declared_charset, decode_page, saved_page_header
-from extractors.readers.html_grid import parse_span
-from extractors.readers.html_text import collapse_whitespace
-from pipeline.document import Cell, Document, TableBlock, TextBlock
-from pipeline.errors import ExtractionError
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.cjk_spacing import join_fragments as join_pieces
+from gongkai.extractors.readers.html import read
+from gongkai.extractors.readers.html_charset import declared_charset, decode_page, saved_page_header
+from gongkai.extractors.readers.html_grid import parse_span
+from gongkai.extractors.readers.html_text import collapse_whitespace
+from gongkai.model.document import Cell, Document, TableBlock, TextBlock
+from gongkai.model.errors import ExtractionError
+from gongkai.model.settings import ReaderSettings
 
 DATA = Path(__file__).parent / "data"
 HEADINGS_2019_SH = [

@@ -7,10 +7,10 @@ import dataclasses
 
 import pytest
 
-from extractors.readers.html import read
-from pipeline.converter import extract_bytes
-from pipeline.document import Cell, Document, TableBlock
-from pipeline.settings import ReaderSettings
+from gongkai.convert.stages import extract_bytes
+from gongkai.extractors.readers.html import read
+from gongkai.model.document import Cell, Document, TableBlock
+from gongkai.model.settings import ReaderSettings
 from tests.synth.compare import assert_matches_truth
 from tests.synth.render_html import CHROME_SNIPPETS, T3_SPLIT_AT, HtmlVariant, render_html
 from tests.synth.truth import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.readers.markdown import is_separator_row, read, split_row
-from pipeline.converter import extract_bytes
-from pipeline.document import Document, TableBlock, TextBlock
-from pipeline.formats import detect_format
-from pipeline.settings import ReaderSettings
+from gongkai.convert.formats import detect_format
+from gongkai.convert.stages import extract_bytes
+from gongkai.extractors.readers.markdown import is_separator_row, read, split_row
+from gongkai.model.document import Document, TableBlock, TextBlock
+from gongkai.model.settings import ReaderSettings
 from tests.synth.compare import assert_matches_truth
 from tests.synth.render_markdown import MarkdownVariant, render_markdown
 from tests.synth.truth import APPLICANT_COLS, HEADINGS, Truth, fmt_value, make_truth

@@ -12,15 +12,15 @@ import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
-from extractors.cjk_spacing import join_fragments
-from extractors.readers.pdf import read
-from extractors.readers.pdf_rows import drop_page_number_rows, join_continuation, merge_fragment_rows
-from extractors.readers.pdf_tables import GridCell, PageGrid
-from extractors.readers.pdf_text import is_page_number
-from pipeline.converter import extract_bytes, extract_file
-from pipeline.document import Document, TableBlock
-from pipeline.errors import ExtractionError
-from pipeline.settings import ReaderSettings
+from gongkai.convert.stages import extract_bytes, extract_file
+from gongkai.extractors.cjk_spacing import join_fragments
+from gongkai.extractors.readers.pdf import read
+from gongkai.extractors.readers.pdf_rows import drop_page_number_rows, join_continuation, merge_fragment_rows
+from gongkai.extractors.readers.pdf_tables import GridCell, PageGrid
+from gongkai.extractors.readers.pdf_text import is_page_number
+from gongkai.model.document import Document, TableBlock
+from gongkai.model.errors import ExtractionError
+from gongkai.model.settings import ReaderSettings
 from tests.synth.render_pdf import FONT, PdfVariant, rasterise_pages, render_pdf
 from tests.synth.truth import Truth, fmt_value, make_truth
 

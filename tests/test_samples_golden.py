@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.converter import extract_file
-from pipeline.result import ReportResult
+from gongkai.convert.stages import extract_file
+from gongkai.model.result import ReportResult
 
 DATA = Path(__file__).parent / "data"
 GOLDEN = DATA / "golden"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.metadata import issuer_from_title, year_from_text
-from extractors.readers.text import text_to_blocks
-from extractors.sections import locate_sections
-from pipeline.document import Document
+from gongkai.extractors.metadata import issuer_from_title, year_from_text
+from gongkai.extractors.readers.text import text_to_blocks
+from gongkai.extractors.sections import locate_sections
+from gongkai.model.document import Document
 
 
 def _sections(text: str) -> dict[int, str]:
@@ -64,7 +64,7 @@ def test_title_issuer_and_year(title: str, issuer: str, year: int) -> None:
 
 def test_title_printed_on_two_lines_keeps_the_issuer() -> None:
     """淮安 2024 PDF: "淮安市人民政府" and "2024 年政府信息公开工作年度报告" are separate lines."""
-    from extractors.metadata import read_metadata
+    from gongkai.extractors.metadata import read_metadata
 
     blocks = text_to_blocks("淮安市人民政府\n2024 年政府信息公开工作年度报告\n本报告由……编制。\n")
     meta = read_metadata(Document("t.pdf", "pdf", blocks))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.tables.splitting import (
+from gongkai.extractors.tables.splitting import (
     ColumnRule,
     RowSum,
     SlotSpec,

@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from pipeline.converter import extract_bytes
-from pipeline.result import ReportResult
+from gongkai.convert.stages import extract_bytes
+from gongkai.model.result import ReportResult
 from tests.synth.compare import assert_matches_truth
 from tests.synth.render_text import render_oneline, render_tab
 from tests.synth.truth import Truth, make_truth

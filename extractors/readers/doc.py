@@ -3,7 +3,7 @@
 LibreOffice runs headless in a temporary directory with its own throw-away user profile (so
 parallel conversions do not fight over a profile lock) and a time limit. Without LibreOffice the
 document fails with ``needs_libreoffice``. Only OLE2 content reaches this reader: HTML or text
-served with a ``.doc`` suffix is routed by content in :func:`pipeline.formats.detect_format`.
+served with a ``.doc`` suffix is routed by content in :func:`gongkai.convert.formats.detect_format`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from extractors.readers import docx as docx_reader
-from pipeline.document import Document
-from pipeline.errors import ExtractionError
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.readers import docx as docx_reader
+from gongkai.model.document import Document
+from gongkai.model.errors import ExtractionError
+from gongkai.model.settings import ReaderSettings
 
 # Longest a single LibreOffice conversion may run.
 CONVERT_TIMEOUT_SECONDS = 120.0

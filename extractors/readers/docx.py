@@ -22,11 +22,11 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.parts.document import DocumentPart
 from lxml import etree
 
-from extractors.cjk_spacing import join_fragments
-from extractors.readers.docx_numbering import ListNumbering
-from pipeline.document import Block, Cell, Document, Locator, TableBlock, TextBlock
-from pipeline.errors import ExtractionError
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.cjk_spacing import join_fragments
+from gongkai.extractors.readers.docx_numbering import ListNumbering
+from gongkai.model.document import Block, Cell, Document, Locator, TableBlock, TextBlock
+from gongkai.model.errors import ExtractionError
+from gongkai.model.settings import ReaderSettings
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from lxml import etree
 
-from extractors.cjk_spacing import join_fragments
-from extractors.readers.html_body import find_article, page_title, remove_chrome
-from extractors.readers.html_charset import decode_page
-from extractors.readers.html_flow import Paragraph, flow_items, flow_lines
-from extractors.readers.html_grid import build_table_block
-from extractors.readers.html_text import paragraph_texts
-from pipeline.document import Block, Document, Locator, TableBlock, TextBlock
-from pipeline.errors import ExtractionError
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.cjk_spacing import join_fragments
+from gongkai.extractors.readers.html_body import find_article, page_title, remove_chrome
+from gongkai.extractors.readers.html_charset import decode_page
+from gongkai.extractors.readers.html_flow import Paragraph, flow_items, flow_lines
+from gongkai.extractors.readers.html_grid import build_table_block
+from gongkai.extractors.readers.html_text import paragraph_texts
+from gongkai.model.document import Block, Document, Locator, TableBlock, TextBlock
+from gongkai.model.errors import ExtractionError
+from gongkai.model.settings import ReaderSettings
 
 # A title printed over more lines than this is not recognised as the page title.
 TITLE_MAX_LINES = 3

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from extractors.readers.html_flow import is_layout_table
-from extractors.readers.html_text import (
+from gongkai.extractors.readers.html_flow import is_layout_table
+from gongkai.extractors.readers.html_text import (
     INVISIBLE_CHARS,
     collapse_whitespace,
     text_content,

@@ -5,7 +5,7 @@ lines, then a blank line) before the markup; that block is cut off and its chars
 the charset declared in a ``<meta>`` tag (``<meta charset=…>`` or ``http-equiv`` content type) or an
 XML declaration is sniffed from the raw bytes, which are ASCII-compatible up to the declaration.
 A declaration is a hint: bytes that are valid UTF-8 are UTF-8 whatever the page claims, and a
-declaration that does not decode falls back to detection (:func:`extractors.encoding.decode_bytes`).
+declaration that does not decode falls back to detection (:func:`gongkai.extractors.encoding.decode_bytes`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-from extractors.encoding import decode_bytes
+from gongkai.extractors.encoding import decode_bytes
 
 # How far into the bytes a charset declaration is looked for.
 PRESCAN_BYTES = 16_384

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from extractors.readers.html_text import BLOCK_TAGS, collapse_whitespace
+from gongkai.extractors.readers.html_text import BLOCK_TAGS, collapse_whitespace
 
 # Elements whose content is never text of the report.
 SKIPPED_TAGS: frozenset[str] = frozenset({

@@ -13,10 +13,10 @@ import re
 
 from lxml import etree
 
-from extractors.cjk_spacing import join_fragments
-from extractors.readers.html_flow import SKIPPED_TAGS, flow_lines
-from extractors.readers.html_text import BLOCK_TAGS, collapse_whitespace, text_content
-from pipeline.document import Cell, Locator, TableBlock
+from gongkai.extractors.cjk_spacing import join_fragments
+from gongkai.extractors.readers.html_flow import SKIPPED_TAGS, flow_lines
+from gongkai.extractors.readers.html_text import BLOCK_TAGS, collapse_whitespace, text_content
+from gongkai.model.document import Cell, Locator, TableBlock
 
 # Largest spans honoured (the HTML standard's limits); larger values are clamped.
 MAX_COLSPAN = 1000

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from lxml import etree
 
-from extractors.cjk_spacing import is_cjk, join_fragments
+from gongkai.extractors.cjk_spacing import is_cjk, join_fragments
 
 # Elements that start and end a paragraph when they appear inside a flow of text.
 BLOCK_TAGS: frozenset[str] = frozenset({

@@ -14,13 +14,13 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from extractors.cjk_spacing import join_fragments
-from extractors.encoding import decode_bytes
-from extractors.readers.html import parse_html
-from extractors.readers.html_grid import build_table_block
-from extractors.readers.html_text import collapse_whitespace
-from pipeline.document import Block, Cell, Document, Locator, TableBlock, TextBlock
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.cjk_spacing import join_fragments
+from gongkai.extractors.encoding import decode_bytes
+from gongkai.extractors.readers.html import parse_html
+from gongkai.extractors.readers.html_grid import build_table_block
+from gongkai.extractors.readers.html_text import collapse_whitespace
+from gongkai.model.document import Block, Cell, Document, Locator, TableBlock, TextBlock
+from gongkai.model.settings import ReaderSettings
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _SEPARATOR_CELL = re.compile(r"^:?-+:?$")

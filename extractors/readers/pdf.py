@@ -1,7 +1,7 @@
 """PDF reader: born-digital reports → Document (text lines + exact table grids), fast.
 
 Per page, pdfium's text layer (C, cheap) gives the text and passes the quality gate; only the
-pages that hold tables 二–四 (see :mod:`extractors.readers.pdf_pages`) get character boxes and
+pages that hold tables 二–四 (see :mod:`gongkai.extractors.readers.pdf_pages`) get character boxes and
 ruling edges read, and pdfplumber's table finder run on them (:mod:`.pdf_tables`). A page whose
 pdfium text is garbage is read again with pdfminer (through pdfplumber); a page that is still
 garbage, or an image without a text layer (a scan), is ``page_unreadable``; when the report
@@ -18,7 +18,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.readers.pdf_layout import (
+from gongkai.extractors.readers.pdf_layout import (
     PdfChar,
     has_degenerate_text,
     page_chars,
@@ -26,15 +26,15 @@ from extractors.readers.pdf_layout import (
     page_has_image,
     page_origin,
 )
-from extractors.readers.pdf_pages import continues_on_next_page, mentions_tables
-from extractors.readers.pdf_rows import (
+from gongkai.extractors.readers.pdf_pages import continues_on_next_page, mentions_tables
+from gongkai.extractors.readers.pdf_rows import (
     drop_page_number_rows,
     drop_repeated_header,
     join_continuation,
     merge_fragment_rows,
 )
-from extractors.readers.pdf_tables import PageGrid, in_any, page_grids
-from extractors.readers.pdf_text import (
+from gongkai.extractors.readers.pdf_tables import PageGrid, in_any, page_grids
+from gongkai.extractors.readers.pdf_text import (
     PdfLine,
     bad_char_ratio,
     chars_to_lines,
@@ -44,9 +44,9 @@ from extractors.readers.pdf_text import (
     running_lines,
     text_to_lines,
 )
-from pipeline.document import Block, Document, Locator, ReaderIssue, TextBlock
-from pipeline.errors import ExtractionError
-from pipeline.settings import ReaderSettings
+from gongkai.model.document import Block, Document, Locator, ReaderIssue, TextBlock
+from gongkai.model.errors import ExtractionError
+from gongkai.model.settings import ReaderSettings
 
 # Look for the end-of-file marker in this many trailing bytes (a truncated file has none).
 EOF_SEARCH_BYTES = 65_536

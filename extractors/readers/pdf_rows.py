@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.cjk_spacing import join_fragments
-from extractors.readers.pdf_tables import GridCell, PageGrid
-from extractors.readers.pdf_text import is_page_number
+from gongkai.extractors.cjk_spacing import join_fragments
+from gongkai.extractors.readers.pdf_tables import GridCell, PageGrid
+from gongkai.extractors.readers.pdf_text import is_page_number
 
 # A printed value: a number (with separators, sign, decimals, percent) or a placeholder.
 VALUE_RE = re.compile(r"^\s*(?:[+\-－]?\d[\d,，.．]*\s*%?|[—\-－–/／]+|无)\s*$")

@@ -1,7 +1,7 @@
 """Ruled tables of one PDF page → grids of anchor cells with row/col spans.
 
 The table finder is pdfplumber's (``lines`` strategy: edges → intersections → cells → tables),
-run on the edges pdfium read (see :mod:`extractors.readers.pdf_layout`), which is much faster
+run on the edges pdfium read (see :mod:`gongkai.extractors.readers.pdf_layout`), which is much faster
 than letting pdfminer parse the page. A table's cells become anchor cells: pdfplumber's grid has
 one column per distinct cell ``x0`` and one row per distinct cell ``top``; a cell covering
 several of them is one anchor with spans (pdfplumber's ``None`` positions), a cell without text
@@ -17,10 +17,10 @@ from typing import Any, cast
 
 from pdfplumber.table import TableFinder, TableSettings
 
-from extractors.cjk_spacing import join_fragments
-from extractors.readers.pdf_layout import Edge, PdfChar
-from extractors.readers.pdf_text import chars_to_lines
-from pipeline.document import Cell, Locator, TableBlock
+from gongkai.extractors.cjk_spacing import join_fragments
+from gongkai.extractors.readers.pdf_layout import Edge, PdfChar
+from gongkai.extractors.readers.pdf_text import chars_to_lines
+from gongkai.model.document import Cell, Locator, TableBlock
 
 # pdfplumber's table settings for ruled tables (its defaults, spelled out).
 DEFAULT_TABLE_SETTINGS = TableSettings(

@@ -9,8 +9,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractors.cjk_spacing import join_fragments
-from extractors.readers.pdf_layout import PdfChar
+from gongkai.extractors.cjk_spacing import join_fragments
+from gongkai.extractors.readers.pdf_layout import PdfChar
 
 # Two characters of a line belong together when the gap between them is below this share of the
 # font size; a wider gap prints as a space (unless both sides are CJK).

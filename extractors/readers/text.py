@@ -9,9 +9,9 @@ extractors read it as a stream.
 
 from __future__ import annotations
 
-from extractors.encoding import decode_bytes
-from pipeline.document import Block, Document, Locator, TableBlock, TextBlock
-from pipeline.settings import ReaderSettings
+from gongkai.extractors.encoding import decode_bytes
+from gongkai.model.document import Block, Document, Locator, TableBlock, TextBlock
+from gongkai.model.settings import ReaderSettings
 
 
 def text_to_blocks(text: str, first_line: int = 1) -> list[Block]:

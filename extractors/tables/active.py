@@ -8,13 +8,13 @@ Table 二 has no sums, so run-together digits are split only when a single readi
 
 from __future__ import annotations
 
-from extractors.labels import match_key
-from extractors.tables.applications import TableOutcome
-from extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
-from extractors.tables.layouts import ACTIVE_KEYS_F2019, ACTIVE_KEYS_F2021, ACTIVE_ROWS, ActiveRow
-from extractors.tables.rows import RowRecord, fit_slots
-from extractors.tables.splitting import SlotSpec
-from pipeline.result import ErrorRecord
+from gongkai.extractors.labels import match_key
+from gongkai.extractors.tables.applications import TableOutcome
+from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.rows import RowRecord, fit_slots
+from gongkai.extractors.tables.splitting import SlotSpec
+from gongkai.model.result import ErrorRecord
+from gongkai.schemas.layouts import ACTIVE_KEYS_F2019, ACTIVE_KEYS_F2021, ACTIVE_ROWS, ActiveRow
 
 TABLE = "active"
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from extractors.labels import bare_label, compact, match_key, strip_annotations
-from extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
-from extractors.tables.layouts import (
+from gongkai.extractors.labels import bare_label, compact, match_key, strip_annotations
+from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
+from gongkai.extractors.tables.splitting import ColumnRule, Reading, RowSum, SlotSpec, narrow
+from gongkai.model.result import CellValue, ErrorRecord
+from gongkai.schemas.layouts import (
     T3_COLUMNS,
     T3_GROUP_WORDS,
     T3_LEGAL_HEADERS,
@@ -24,9 +27,6 @@ from extractors.tables.layouts import (
     t3_leaves,
     t3_rows,
 )
-from extractors.tables.rows import RowRecord, ValueSlot, fit_slots
-from extractors.tables.splitting import ColumnRule, Reading, RowSum, SlotSpec, narrow
-from pipeline.result import CellValue, ErrorRecord
 
 TABLE = "applications"
 _F2021_ONLY = {"applications.result.other.no_correction", "applications.result.other.fee_unpaid",

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractors.numbers import parse_cell
-from extractors.tables.rows import RowRecord, ValueSlot
-from extractors.tables.splitting import (
+from gongkai.extractors.numbers import parse_cell
+from gongkai.extractors.tables.rows import RowRecord, ValueSlot
+from gongkai.extractors.tables.splitting import (
     SlotSpec,
     TooManyReadings,
     agreed_values,
     split_candidates,
 )
-from pipeline.result import CellValue
-from schemas.codes import unit_of
+from gongkai.model.result import CellValue
+from gongkai.schemas.codes import unit_of
 
 Reading = tuple[float, ...]
 
@@ -51,7 +51,7 @@ def cells_from_reading(table: str, codes: Sequence[str], record: RowRecord,
 def run_readings(record: RowRecord, specs: Sequence[SlotSpec], sums: Sequence[object] = (),
                  limit: int = 50_000) -> list[Reading] | None:
     """All readings of a run row (None: too many to enumerate)."""
-    from extractors.tables.splitting import RowSum
+    from gongkai.extractors.tables.splitting import RowSum
 
     rules = [s for s in sums if isinstance(s, RowSum)]
     try:

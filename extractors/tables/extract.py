@@ -14,12 +14,24 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractors.labels import compact
-from extractors.sections import LocatedSections
-from extractors.tables.active import extract_active
-from extractors.tables.applications import TableOutcome, extract_applications
-from extractors.tables.cells import cell_not_found
-from extractors.tables.layouts import (
+from gongkai.extractors.labels import compact
+from gongkai.extractors.sections import LocatedSections
+from gongkai.extractors.tables.active import extract_active
+from gongkai.extractors.tables.applications import TableOutcome, extract_applications
+from gongkai.extractors.tables.cells import cell_not_found
+from gongkai.extractors.tables.review import extract_review
+from gongkai.extractors.tables.rows import (
+    RowRecord,
+    is_transposed,
+    rows_from_grid,
+    rows_from_stream,
+    transposed,
+)
+from gongkai.model.document import Document, Locator
+from gongkai.model.result import CellValue, ErrorRecord
+from gongkai.model.settings import ExtractSettings
+from gongkai.schemas.codes import codes_for
+from gongkai.schemas.layouts import (
     STREAM_HEADERS,
     STREAM_MIN_HEADERS,
     T2_MARKERS,
@@ -27,12 +39,6 @@ from extractors.tables.layouts import (
     T3_ROW_KEYS,
     T4_MARKERS,
 )
-from extractors.tables.review import extract_review
-from extractors.tables.rows import RowRecord, is_transposed, rows_from_grid, rows_from_stream, transposed
-from pipeline.document import Document, Locator
-from pipeline.result import CellValue, ErrorRecord
-from pipeline.settings import ExtractSettings
-from schemas.codes import codes_for
 
 SECTION_OF: dict[str, int] = {"active": 2, "applications": 3, "review_litigation": 4}
 _MARKERS: dict[str, tuple[str, ...]] = {

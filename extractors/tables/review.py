@@ -7,12 +7,12 @@ the sum of its four results).
 
 from __future__ import annotations
 
-from extractors.tables.applications import TableOutcome
-from extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
-from extractors.tables.layouts import T4_CODES
-from extractors.tables.rows import RowRecord, ValueSlot, fit_slots
-from extractors.tables.splitting import RowSum, SlotSpec
-from pipeline.result import ErrorRecord
+from gongkai.extractors.tables.applications import TableOutcome
+from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
+from gongkai.extractors.tables.splitting import RowSum, SlotSpec
+from gongkai.model.result import ErrorRecord
+from gongkai.schemas.layouts import T4_CODES
 
 TABLE = "review_litigation"
 _WIDTH = len(T4_CODES)

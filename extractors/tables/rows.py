@@ -14,9 +14,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from extractors.labels import compact
-from extractors.numbers import looks_numeric
-from pipeline.document import Cell, Locator, TableBlock
+from gongkai.extractors.labels import compact
+from gongkai.extractors.numbers import looks_numeric
+from gongkai.model.document import Cell, Locator, TableBlock
 
 
 @dataclass(slots=True)

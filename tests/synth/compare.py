@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 
-from pipeline.result import ReportResult
+from gongkai.model.result import ReportResult
 from tests.synth.truth import Truth
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.outcome import DocumentOutcome
+from gongkai.batch.outcome import DocumentOutcome
 
 MANIFEST_FORMAT = "1"
 

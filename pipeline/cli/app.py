@@ -18,9 +18,9 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 
-from pipeline import PIPELINE_VERSION
-from pipeline.batch import DEFAULT_CHUNK_DOCS
-from pipeline.executors import DEFAULT_MAX_TASKS_PER_WORKER, DEFAULT_TIMEOUT_S, DEFAULT_WORKER_MEMORY_MB
+from gongkai import PIPELINE_VERSION
+from gongkai.batch.executors import DEFAULT_MAX_TASKS_PER_WORKER, DEFAULT_TIMEOUT_S, DEFAULT_WORKER_MEMORY_MB
+from gongkai.batch.runner import DEFAULT_CHUNK_DOCS
 
 app = typer.Typer(
     name="gongkai",
@@ -91,9 +91,9 @@ def extract(
     arithmetic check; 2 usage error; 3 fatal (output not writable, another run on --out);
     99 nothing new to process.
     """
-    from pipeline.batch import BatchFatalError, BatchOptions, run_batch
-    from pipeline.inputs import Shard
-    from pipeline.progress import LOG_FORMATS, make_reporter
+    from gongkai.batch.inputs import Shard
+    from gongkai.batch.progress import LOG_FORMATS, make_reporter
+    from gongkai.batch.runner import BatchFatalError, BatchOptions, run_batch
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -155,15 +155,15 @@ def show(
     file: Annotated[Path, typer.Argument(help="One report file.", exists=True, dir_okay=False)],
 ) -> None:
     """Extract one report and print its three tables and the check results."""
-    from pipeline.converter import extract_file
-    from pipeline.show import render_result
+    from gongkai.cli.show import render_result
+    from gongkai.convert.stages import extract_file
 
     result = extract_file(file)
     render_result(result)
     raise typer.Exit(1 if result.status == "failed" or result.checks_failed else 0)
 
 
-def run() -> None:  # pragma: no cover - entry for `python -m pipeline.cli`
+def run() -> None:  # pragma: no cover - entry for `python -m gongkai.cli.app`
     try:
         app()
     except KeyboardInterrupt:

@@ -18,19 +18,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import PIPELINE_VERSION
-from pipeline.executors import (
+from gongkai import PIPELINE_VERSION
+from gongkai.batch.executors import (
     DaskExecutor,
     LocalProcessExecutor,
     PoolSettings,
     WorkerStartError,
 )
-from pipeline.inputs import ScanRules, Shard, iter_input_files, plan_batch
-from pipeline.manifest import Manifest, ManifestError
-from pipeline.outcome import DocumentOutcome
-from pipeline.progress import Reporter, SilentReporter
-from pipeline.settings import ExtractSettings
-from pipeline.writer import DatasetFiles, new_part_id, new_run_id
+from gongkai.batch.inputs import ScanRules, Shard, iter_input_files, plan_batch
+from gongkai.batch.manifest import Manifest, ManifestError
+from gongkai.batch.outcome import DocumentOutcome
+from gongkai.batch.progress import Reporter, SilentReporter
+from gongkai.dataset.parts import DatasetFiles, new_part_id, new_run_id
+from gongkai.model.settings import ExtractSettings
 
 __all__ = ["BatchFatalError", "BatchOptions", "BatchSummary", "iter_input_files", "run_batch"]
 

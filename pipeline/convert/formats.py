@@ -14,19 +14,19 @@ import zipfile
 from collections.abc import Callable
 from io import BytesIO
 
-from pipeline.document import Document
-from pipeline.settings import ReaderSettings
+from gongkai.model.document import Document
+from gongkai.model.settings import ReaderSettings
 
 ReaderFn = Callable[[bytes, str, ReaderSettings], Document]
 
 # format name -> "module:function"
 READERS: dict[str, str] = {
-    "txt": "extractors.readers.text:read",
-    "html": "extractors.readers.html:read",
-    "md": "extractors.readers.markdown:read",
-    "docx": "extractors.readers.docx:read",
-    "doc": "extractors.readers.doc:read",
-    "pdf": "extractors.readers.pdf:read",
+    "txt": "gongkai.extractors.readers.text:read",
+    "html": "gongkai.extractors.readers.html:read",
+    "md": "gongkai.extractors.readers.markdown:read",
+    "docx": "gongkai.extractors.readers.docx:read",
+    "doc": "gongkai.extractors.readers.doc:read",
+    "pdf": "gongkai.extractors.readers.pdf:read",
 }
 
 # Suffixes gongkai picks up when it walks a folder.

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import PIPELINE_VERSION
-from pipeline.formats import KNOWN_SUFFIXES
-from pipeline.manifest import DoneDocument, SourceRecord
-from pipeline.outcome import DocumentOutcome, Task, failure_outcome, unreadable_report_id
+from gongkai import PIPELINE_VERSION
+from gongkai.batch.manifest import DoneDocument, SourceRecord
+from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome, unreadable_report_id
+from gongkai.convert.formats import KNOWN_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)

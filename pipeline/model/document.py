@@ -119,7 +119,7 @@ Block = TextBlock | TableBlock
 
 @dataclass(slots=True)
 class ReaderIssue:
-    """Something a reader noticed that the result must carry (code from :mod:`pipeline.errors`)."""
+    """Something a reader noticed that the result must carry (code from :mod:`gongkai.model.errors`)."""
 
     code: str
     message: str

@@ -32,7 +32,7 @@ class CellValue:
     value: float | None
     unit: str
     raw: str  # the cell text exactly as it appeared ("" when not found)
-    flag: str | None  # see pipeline.errors.CELL_FLAGS
+    flag: str | None  # see gongkai.model.errors.CELL_FLAGS
     page: int | None = None
     locator: str = ""
 
@@ -57,7 +57,7 @@ class SectionText:
 @dataclass(slots=True)
 class ErrorRecord:
     stage: str
-    code: str  # catalog code, pipeline.errors
+    code: str  # catalog code, gongkai.model.errors
     message: str
 
 

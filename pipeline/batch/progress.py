@@ -11,7 +11,7 @@ import sys
 import time
 from typing import Any, Protocol, TextIO
 
-from pipeline.outcome import DocumentOutcome
+from gongkai.batch.outcome import DocumentOutcome
 
 LOG_FORMATS = ("auto", "rich", "plain", "json")
 # Plain mode prints a progress line at most this often (failures are printed as they happen).

@@ -1,13 +1,13 @@
 """What each table looks like in each layout: row keys, value columns, units (template_spec §3, §4, §12).
 
-Pure data. Labels are matched on ``extractors.labels.match_key`` / ``bare_label`` forms.
+Pure data. Labels are matched on ``gongkai.extractors.labels.match_key`` / ``bare_label`` forms.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schemas.codes import APPLICANT_COLUMNS, REVIEW_LITIGATION_CODES
+from gongkai.schemas.codes import APPLICANT_COLUMNS, REVIEW_LITIGATION_CODES
 
 # ---------------------------------------------------------------- T3 (applications)
 # (key substring, row code), checked in this order; the first that matches wins (§12).

@@ -26,9 +26,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipeline.manifest import PartRecord
-from pipeline.outcome import DocumentOutcome
-from schemas.tables import SOURCES_SCHEMA, TABLE_NAMES, build_table
+from gongkai.batch.manifest import PartRecord
+from gongkai.batch.outcome import DocumentOutcome
+from gongkai.schemas.tables import SOURCES_SCHEMA, TABLE_NAMES, build_table
 
 UNKNOWN_YEAR = "unknown"
 # Tables written as one folder of parts without partitioning (small, keeps its typed year column).

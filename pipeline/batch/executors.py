@@ -23,8 +23,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
-from pipeline.outcome import DocumentOutcome, Task, failure_outcome, process_document
-from pipeline.settings import ExtractSettings
+from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome, process_document
+from gongkai.model.settings import ExtractSettings
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MAX_TASKS_PER_WORKER = 5000
@@ -82,7 +82,7 @@ def _mp_context() -> Any:
     methods = mp.get_all_start_methods()
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.outcome"])
+        ctx.set_forkserver_preload(["gongkai.batch.outcome"])
         return ctx
     return mp.get_context("spawn")
 
@@ -261,7 +261,7 @@ class DaskExecutor:
         from distributed import Client
         from distributed import wait as dask_wait
 
-        client = self.client or Client(self.scheduler)
+        client = self.client or Client(self.scheduler)  # type: ignore[no-untyped-call]  # distributed is unannotated
         owns_client = self.client is None
         window = max(2, 2 * sum(client.nthreads().values()))
         queue = iter(tasks)
@@ -278,8 +278,9 @@ class DaskExecutor:
                     return
                 oldest = min(started for _task, started in inflight.values())
                 try:
-                    dask_wait(list(inflight), timeout=max(0.05, oldest + self.timeout_s - time.monotonic()),
-                              return_when="FIRST_COMPLETED")
+                    dask_wait(  # type: ignore[no-untyped-call]  # distributed is unannotated
+                        list(inflight), timeout=max(0.05, oldest + self.timeout_s - time.monotonic()),
+                        return_when="FIRST_COMPLETED")
                 except TimeoutError:
                     pass
                 yield from self._harvest(inflight)

@@ -13,17 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.metadata import ReportMetadata, read_metadata
-from extractors.prose import info_fee
-from extractors.sections import LocatedSections, locate_sections
-from extractors.tables.extract import TableExtraction, extract_tables
-from pipeline import PIPELINE_VERSION
-from pipeline.checks import run_checks
-from pipeline.document import Document
-from pipeline.errors import ERROR_KINDS, ExtractionError
-from pipeline.formats import READERS, detect_format, reader_for
-from pipeline.result import CellValue, ReportResult, Status
-from pipeline.settings import ExtractSettings
+from gongkai import PIPELINE_VERSION
+from gongkai.convert.checks import run_checks
+from gongkai.convert.formats import READERS, detect_format, reader_for
+from gongkai.extractors.metadata import ReportMetadata, read_metadata
+from gongkai.extractors.prose import info_fee
+from gongkai.extractors.sections import LocatedSections, locate_sections
+from gongkai.extractors.tables.extract import TableExtraction, extract_tables
+from gongkai.model.document import Document
+from gongkai.model.errors import ERROR_KINDS, ExtractionError
+from gongkai.model.result import CellValue, ReportResult, Status
+from gongkai.model.settings import ExtractSettings
 
 _FATAL_FLAGS = {"ambiguous", "unreadable", "not_found"}
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline import PIPELINE_VERSION
-from pipeline.converter import extract_file
-from pipeline.result import ReportResult, Status
-from pipeline.settings import ExtractSettings
-from schemas.tables import Columns, columns_for, table_from_columns
+from gongkai import PIPELINE_VERSION
+from gongkai.convert.stages import extract_file
+from gongkai.model.result import ReportResult, Status
+from gongkai.model.settings import ExtractSettings
+from gongkai.schemas.tables import Columns, columns_for, table_from_columns
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from extractors.tables.layouts import T3_COLUMNS, t3_leaves, t3_rows
-from pipeline.result import CellValue, CheckResult, CheckStatus
+from gongkai.model.result import CellValue, CheckResult, CheckStatus
+from gongkai.schemas.layouts import T3_COLUMNS, t3_leaves, t3_rows
 
 TOLERANCE = 1e-6
 

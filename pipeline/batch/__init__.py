@@ -1,0 +1,1 @@
+"""Batch runs: planning the inputs, supervised executors, the manifest, progress feedback."""

@@ -1,0 +1,1 @@
+"""The ``gongkai`` command: a thin layer over the library."""

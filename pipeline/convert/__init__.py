@@ -1,0 +1,1 @@
+"""Conversion: the ordered stages that turn one input file into a ``ReportResult``."""

@@ -1,0 +1,1 @@
+"""The on-disk dataset: typed rows of a result, Parquet parts written atomically."""

@@ -1,0 +1,1 @@
+"""The model: the intermediate document, the per-document result, the error catalog, settings."""
