@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from gongkai.extractors.encoding import decode_bytes
 from gongkai.model.document import Block, Document, Locator, TableBlock, TextBlock
-from gongkai.model.settings import ReaderSettings
 
 
 def text_to_blocks(text: str, first_line: int = 1) -> list[Block]:
@@ -41,6 +40,6 @@ def text_to_blocks(text: str, first_line: int = 1) -> list[Block]:
     return blocks
 
 
-def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
+def read(data: bytes, source: str) -> Document:
     text, _encoding = decode_bytes(data)
     return Document(source_path=source, format="txt", blocks=text_to_blocks(text.replace("\r\n", "\n")))
