@@ -1,4 +1,4 @@
-"""Arithmetic rules (勾稽关系, template_spec §7), evaluated on every report.
+"""Arithmetic rules (勾稽关系, docs/form.md § Rules), evaluated on every report.
 
 The catalog :data:`RULES` gives each rule a stable id and meaning. ``run_checks`` returns one
 CheckResult per rule and scope (A1/A2 per T3 column, A3 per T3 row, A4–A6 once): ``pass``,
