@@ -1,4 +1,4 @@
-"""Locating the six sections by their headings (template_spec §2, D1, D18, D27).
+"""Locating the six sections by their headings (docs/form.md § Sections; D1, D18, D27).
 
 The document is flattened to one string (text blocks joined by newlines, each table replaced by
 one placeholder character) so that the same search works on line-per-paragraph documents and on

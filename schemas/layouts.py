@@ -1,4 +1,4 @@
-"""What each table looks like in each layout: row keys, value columns, units (template_spec §3, §4, §12).
+"""What each table looks like in each layout: row keys, value columns, units (docs/form.md § Table 二, Table 三, Table 四).
 
 Pure data. Labels are matched on ``gongkai.extractors.labels.match_key`` / ``bare_label`` forms.
 """
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from gongkai.schemas.codes import APPLICANT_COLUMNS, REVIEW_LITIGATION_CODES
 
 # ---------------------------------------------------------------- T3 (applications)
-# (key substring, row code), checked in this order; the first that matches wins (§12).
+# (key substring, row code), checked in this order; the first that matches wins (docs/form.md § Table 三).
 T3_ROW_KEYS: tuple[tuple[str, str], ...] = (
     ("本年新收", "applications.new_received"),
     ("上年结转", "applications.carried_over_in"),

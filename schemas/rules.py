@@ -1,4 +1,4 @@
-"""The arithmetic rules of the national form (勾稽关系, docs/form.md "Rules"): ONE catalog.
+"""The arithmetic rules of the national form (勾稽关系, docs/form.md § Rules): ONE catalog.
 
 Every rule is a set of equations ``Σ lhs codes = Σ rhs codes`` over canonical cell codes.
 Both users of the rules derive what they need from :func:`equations`:

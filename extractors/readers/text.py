@@ -1,4 +1,4 @@
-"""Plain-text reader: tab-separated table dumps and one-line crawler dumps (template_spec D5).
+"""Plain-text reader: tab-separated table dumps and one-line crawler dumps (docs/form.md § Deviations, D5).
 
 Encoding is detected (BOM, UTF-8, UTF-16, GB18030). Consecutive lines that contain a tab form one
 TableBlock (cells as split on tabs: flattened merged cells stay as empty strings, shifted label

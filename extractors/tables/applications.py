@@ -1,4 +1,4 @@
-"""Table 三: 收到和处理政府信息公开申请情况 (template_spec §3.2, §4.2, §12).
+"""Table 三: 收到和处理政府信息公开申请情况 (docs/form.md § Table 三).
 
 Rows are bound by their distinctive label keys (never by position, except under an exact count
 guard); the seven values of a row are the last seven value slots. Runs of digits (crawler dumps)

@@ -1,4 +1,4 @@
-"""Table 四: 政府信息公开行政复议、行政诉讼情况 (template_spec §3.3): 15 values in fixed order.
+"""Table 四: 政府信息公开行政复议、行政诉讼情况 (docs/form.md § Table 四): 15 values in fixed order.
 
 The data row is the row with fifteen value slots (blank ones included) after the header rows; in
 a text stream, the digit run after the headers, split under rules A4–A6 (each group's 总计 is

@@ -84,7 +84,7 @@ def extract(
 ) -> None:
     """Extract every new or changed report under PATHS into the dataset at --out.
 
-    Tables written: reports, cells, checks, sections, errors (see OUTPUT.md), plus sources
+    Tables written: reports, cells, checks, sections, errors (see docs/output.md), plus sources
     (every input path). A document that cannot be processed is recorded in `errors` and
     `reports` (status failed); the rest go on. Documents already done by this version are
     skipped (see --force). Exit codes: 0 all good; 1 some documents failed or broke an

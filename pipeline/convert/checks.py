@@ -1,4 +1,4 @@
-"""Arithmetic rules (勾稽关系, docs/form.md "Rules"), evaluated on every report.
+"""Arithmetic rules (勾稽关系, docs/form.md § Rules), evaluated on every report.
 
 The rules and their equations come from ONE catalog, :mod:`gongkai.schemas.rules`.
 ``run_checks`` returns one CheckResult per equation (A1/A2 per 三 column, A3 per 三 row, A4–A6
