@@ -214,3 +214,25 @@ SOURCES_SCHEMA: pa.Schema = _schema([
        "duplicate path holding the same content", False),
     _f("extracted", pa.bool_(), "true when the content has been processed (a reports row exists)", False),
 ], "every input path seen, and the report_id of its content (duplicates share one report_id)")
+
+
+# Written from a whole dataset (several reports of one body), not per report: see
+# gongkai.dataset.across_years (docs/output.md § checks_across_years).
+CHECKS_ACROSS_YEARS_SCHEMA: pa.Schema = _schema([
+    _f("body", pa.string(), "the body key the reports were grouped by (the release's body identity, or "
+       "the normalised issuer)", False),
+    _f("rule", pa.string(), "Y1 (carried forward = carried over in) or Y2 (in force + issued − repealed "
+       "= in force)", False),
+    _f("scope", pa.string(), "a table-三 column code for Y1; regulations or normative_docs for Y2", False),
+    _f("year", pa.int16(), "the later year y of the pair (y−1, y)", False),
+    _f("report_id_before", pa.string(), "→ reports.report_id of year y−1", False),
+    _f("report_id", pa.string(), "→ reports.report_id of year y", False),
+    _f("lhs", pa.float64(), "the year y−1 side of the equation (null when an input is null)"),
+    _f("rhs", pa.float64(), "the year y side of the equation (null when an input is null)"),
+    _f("status", pa.string(), "pass, fail or not_assessable", False),
+    _f("cells", pa.string(), "the cells involved, comma-separated, each as <year>:<cell code>"),
+    _f("resolved_cell", pa.string(), "<year>:<cell code> of an ambiguous cell this check resolved (flag "
+       "resolved_across_years), else null"),
+    _f("resolved_value", pa.float64(), "the value the resolved cell takes (the only reading consistent "
+       "with the neighbouring year)"),
+], "checks across consecutive years of one body")

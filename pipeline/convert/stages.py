@@ -16,9 +16,9 @@ from pathlib import Path
 from gongkai import PIPELINE_VERSION
 from gongkai.convert.checks import run_checks
 from gongkai.convert.formats import READERS, detect_format
-from gongkai.extractors.metadata import ReportMetadata, read_metadata
 from gongkai.extractors.legacy import TABLE_MARKER as LEGACY_TABLE_MARKER
 from gongkai.extractors.legacy import legacy_table
+from gongkai.extractors.metadata import ReportMetadata, read_metadata
 from gongkai.extractors.prose import prose_facts
 from gongkai.extractors.prose.keywords import KEYWORD_SECTION, keywords_of
 from gongkai.extractors.sections import LocatedSections, locate_sections
