@@ -1,4 +1,4 @@
-"""The headline numbers of a pre-2019 report's 政府信息公开情况统计表 (docs/form.md § Pre-2019 reports).
+"""The headline numbers of a pre-2019 report's 政府信息公开情况统计表 (docs/form.md § Before 2019).
 
 Reports under the 2008 Regulations end with a statistics table of indicators (指标名称, 计量单位,
 本年度, 历年累计) instead of the national tables 二–四. The rows gongkai reads are those of

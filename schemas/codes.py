@@ -3,7 +3,7 @@
 ``CELL_CODES`` lists every code with its table, the templates it belongs to, labels and unit.
 ``codes_for(table, template)`` gives the ordered codes a table has in a layout. The headline
 numbers of the pre-2019 统计表 have their own file, ``legacy_codes.csv`` (table ``legacy``,
-template PRE2019; docs/form.md § Pre-2019 reports), so cell_codes.csv stays as it is;
+template PRE2019; docs/form.md § Before 2019), so cell_codes.csv stays as it is;
 ``code_index()`` holds both.
 """
 

@@ -77,7 +77,7 @@ _SECTIONS = [
 _FACTS = [
     _f("report_id", pa.string(), "→ reports.report_id", False),
     _f("section", pa.int8(), "section number 1–6 the figure was stated in", False),
-    _f("key", pa.string(), "what the figure is: active.items_published, press_conferences, info_fee …", False),
+    _f("key", pa.string(), "what the figure is: items_published, press_conferences, info_fee …", False),
     _f("value", pa.float64(), "the figure as stated (Chinese numerals read; 万 multiplied out)", False),
     _f("unit", pa.string(), "the unit as printed: 条, 件, 个, 场, 期, 元 …", False),
     _f("qualifier", pa.string(), "more_than (5500余条, 超…) or about (约, 近); null when exact"),

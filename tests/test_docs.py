@@ -33,7 +33,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.M)
 _ROW_KEY = re.compile(r"^\|\s*`?([^`|]+?)`?\s*\|")
 _DOC_REF = re.compile(r"docs/([\w.-]+\.md)(#[^\s)\"'`]+| § [^\n]+)?")
 _DEVIATION_ID = re.compile(r"(?<![A-Za-z0-9_])D(\d{1,2})(?![0-9A-Za-z_])")
-_CODE_TOKEN = re.compile(r"`((?:active|applications|review|litigation)\.[a-z_.]*[a-z_](?:@[a-z_]+)?)`")
+_CODE_TOKEN = re.compile(r"`((?:active|applications|review|litigation|legacy)\.[a-z_.]*[a-z_](?:@[a-z_]+)?)`")
 
 
 @cache

@@ -25,35 +25,35 @@ SAMPLE_FACTS: dict[str, list[tuple[str, float, str, str | None, str]]] = {
     # 一: "我区各部门共开设新媒体数量70个。其中微博29个，共发布信息1992条；微信公众号41个，共发布信息3404条"
     # — the posts are a breakdown after 其中, so only the account count is a fact; 六 is the 统计表 (no fee)
     "fj-pingtan-zone-gov-2018-legacy.txt": [
-        ("new_media.accounts", 70, "个", None, "新媒体数量70个"),
+        ("new_media_accounts", 70, "个", None, "新媒体数量70个"),
     ],
     # 一: "我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条…)"; 六: "无其他需要报告的事项"
     "fj-pingtan-zone-gov-2019.html": [
-        ("active.items_published", 2599, "条", None, "公开单位共公布政府信息2599条"),
+        ("items_published", 2599, "条", None, "公开单位共公布政府信息2599条"),
     ],
     "fj-pingtan-zone-gov-2019.txt": [
-        ("active.items_published", 2599, "条", None, "公开单位共公布政府信息2599条"),
+        ("items_published", 2599, "条", None, "公开单位共公布政府信息2599条"),
     ],
     # 一: "通过“中国上海”门户网站发布政策解读共132件" (the gazette's "政策解读83件" has no verb of its
     # own: a list of what the gazette carried); "全年共编发公报24期"; 六: "无。"
     "sh-municipal-gov-office-2019.html": [
         ("policy_interpretations", 132, "件", None, "发布政策解读共132件"),
-        ("gazette.issues", 24, "期", None, "公报24期"),
+        ("gazette_issues", 24, "期", None, "公报24期"),
     ],
     # 一: "在区政府网站主动公开信息 5749 条，其中…"; 六: "本年度没有产生信息公开处理费"
     "hb-zhuozhou-district-gov-2024.txt": [
-        ("website.items_published", 5749, "条", None, "网站主动公开信息 5749 条"),
+        ("website_items_published", 5749, "条", None, "网站主动公开信息 5749 条"),
         ("info_fee", 0, "元", None, "没有产生信息公开处理费"),
     ],
     # 一: "市政府网站主动公开各类政府信息 5500 余条" (the website's, not all channels'), "制作政策解读
     # 21 个", "制作《淮安市人民政府公报》6 期", "新闻发布会12场", "政务新媒体共计 95 个";
     # 六: "全年收取政府信息公开信息处理费 3940 元"
     "js-huaian-city-gov-2024.pdf": [
-        ("website.items_published", 5500, "条", "more_than", "网站主动公开各类政府信息 5500 余条"),
-        ("new_media.accounts", 95, "个", None, "新媒体共计 95个"),
+        ("website_items_published", 5500, "条", "more_than", "网站主动公开各类政府信息 5500 余条"),
+        ("new_media_accounts", 95, "个", None, "新媒体共计 95个"),
         ("press_conferences", 12, "场", None, "新闻发布会12场"),
         ("policy_interpretations", 21, "个", None, "制作政策解读21 个"),
-        ("gazette.issues", 6, "期", None, "公报》6 期"),
+        ("gazette_issues", 6, "期", None, "公报》6 期"),
         ("info_fee", 3940, "元", None, "3940 元"),
     ],
     # the blank form: "（文字描述）" and "（文字描述，收取信息处理费情况在此处报告。）"
@@ -86,8 +86,8 @@ def test_deprecated_fee_columns_agree_with_the_fact() -> None:
 @pytest.mark.parametrize(("text", "key", "value"), [
     ("全年召开新闻发布会十二场，回应社会关切。", "press_conferences", 12.0),
     ("举办两场新闻发布会。", "press_conferences", 2.0),
-    ("本年度主动公开政府信息1,234条。", "active.items_published", 1234.0),
-    ("通过微信公众号发布信息3.2万条。", "new_media.posts", 32000.0),
+    ("本年度主动公开政府信息1,234条。", "items_published", 1234.0),
+    ("通过微信公众号发布信息3.2万条。", "new_media_posts", 32000.0),
 ])
 def test_figures_in_chinese_numerals_separators_and_wan(text: str, key: str, value: float) -> None:
     facts = {f.key: f for f in facts_in(1, text)}

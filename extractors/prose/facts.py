@@ -37,17 +37,17 @@ def _p(text: str) -> re.Pattern[str]:
 
 
 FACT_KEYS: tuple[FactKey, ...] = (
-    FactKey("active.items_published", "government information proactively published (政府信息 … 条)", (
+    FactKey("items_published", "government information proactively published (政府信息 … 条)", (
         _p(rf"{_VERB}{_GAP}{{0,6}}?政府信息{_GAP}{{0,3}}?{_NUM}(?P<unit>条)"),
     ), not_in_clause=_p(r"网站|微博|微信|新媒体|公众号")),
-    FactKey("website.items_published", "items published on the government website (网站 … 信息 … 条)", (
+    FactKey("website_items_published", "items published on the government website (网站 … 信息 … 条)", (
         _p(rf"网站{_GAP}{{0,8}}?{_VERB}{_GAP}{{0,6}}?信息{_GAP}{{0,3}}?{_NUM}(?P<unit>条)"),
     )),
-    FactKey("new_media.accounts", "government new-media accounts run (政务新媒体 … 个)", (
+    FactKey("new_media_accounts", "government new-media accounts run (政务新媒体 … 个)", (
         _p(rf"新媒体(?:账号|数量)?{_GAP}{{0,4}}?{_NUM}(?P<unit>个)"),
         _p(rf"(?<![\d.]){_NUM}(?P<unit>个)(?:政务)?新媒体"),
     )),
-    FactKey("new_media.posts", "posts on government new media (微博/微信/新媒体 … 发布 … 条)", (
+    FactKey("new_media_posts", "posts on government new media (微博/微信/新媒体 … 发布 … 条)", (
         _p(rf"(?:新媒体|微博|微信|公众号){_GAP}{{0,8}}?(?:发布|推送){_GAP}{{0,6}}?{_NUM}(?P<unit>条)"),
     )),
     FactKey("press_conferences", "press conferences held (新闻发布会 … 场/次)", (
@@ -57,7 +57,7 @@ FACT_KEYS: tuple[FactKey, ...] = (
     FactKey("policy_interpretations", "policy interpretations published (发布/制作 … 政策解读 … 件/篇/条/个)", (
         _p(rf"(?:发布|制作|推出|撰写|开展|编发|刊发)(?:各类)?政策解读(?:材料|稿件)?\s*(?:共|共计)?\s*{_NUM}(?P<unit>件|篇|条|个|期)"),
     )),
-    FactKey("gazette.issues", "issues of the government gazette (公报 … 期)", (
+    FactKey("gazette_issues", "issues of the government gazette (公报 … 期)", (
         _p(rf"公报》?\s*(?:共|共计)?\s*{_NUM}(?P<unit>期)"),
     )),
 )

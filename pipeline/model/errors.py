@@ -37,7 +37,8 @@ _KINDS: tuple[ErrorKind, ...] = (
     ErrorKind("issuer_unknown", "metadata", False, "the issuing body could not be read from the title"),
     # sections and tables
     ErrorKind("section_missing", "sections", False, "a section heading (一…六) was not found"),
-    ErrorKind("table_absent", "tables", False, "a table (二, 三 or 四) was not found in the document"),
+    ErrorKind("table_absent", "tables", False,
+              "a table (二, 三 or 四; the legacy 统计表 of a pre-2019 report) was not found in the document"),
     ErrorKind("template_unknown", "tables", False, "the table layout (F2021/F2019) could not be decided"),
     ErrorKind("row_missing", "tables", False, "an expected table row was not found"),
     ErrorKind("row_unbound", "tables", False, "a table row with numbers did not match any expected row"),

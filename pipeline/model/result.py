@@ -59,7 +59,7 @@ class ProseFact:
     """One figure stated in the prose (docs/output.md § facts): a key, its value, and its sentence."""
 
     section: int  # 1–6
-    key: str  # e.g. active.items_published, info_fee (gongkai.extractors.prose.facts.FACT_KEYS)
+    key: str  # e.g. items_published, info_fee (gongkai.extractors.prose.facts.FACT_KEYS)
     value: float
     unit: str  # as printed: 条, 件, 场, 元 …
     qualifier: str | None  # more_than (5500余条), about (约, 近), or None when exact
