@@ -68,4 +68,4 @@ def test_jieba_writes_only_its_cache_in_the_temp_dir_and_survives_a_read_only_ho
     assert done.stdout.strip() == "政务新媒体" and done.stderr == ""
     assert list(home.iterdir()) == []
     assert [p.name for p in temp.iterdir()] == [f"{CACHE_PREFIX}{os.getuid()}"]
-    assert [p.name for p in (temp / f"{CACHE_PREFIX}{os.getuid()}").iterdir()][0].endswith(".cache")
+    assert [p.suffix for p in (temp / f"{CACHE_PREFIX}{os.getuid()}").iterdir()] == [".cache"]

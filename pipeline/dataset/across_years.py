@@ -170,8 +170,8 @@ def checks_across_years(series: Iterable[BodyYear],
     proposed: dict[tuple[str, str], set[float]] = {}
     for check in checks:
         if check.resolved_cell is not None and check.resolved_value is not None:
-            year, _, code = check.resolved_cell.partition(":")
-            report = check.report_id_before if int(year) == check.year - 1 else check.report_id
+            printed_year, _, code = check.resolved_cell.partition(":")
+            report = check.report_id_before if int(printed_year) == check.year - 1 else check.report_id
             proposed.setdefault((report, code), set()).add(check.resolved_value)
     resolutions = [Resolution(report, code, values.pop()) for (report, code), values in sorted(proposed.items())
                    if len(values) == 1]
