@@ -11,10 +11,12 @@ it unknown rather than guessed (never invent a number).
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gongkai.extractors.prose.numerals import NUMBER, NormalizedText, number_value, qualifier_of
+from gongkai.extractors.prose.numerals import NUMBER, number_value, qualifier_of
 from gongkai.model.result import ProseFact
 
 _SENTENCE = re.compile(r"[^。！!？?]+[。！!？?]?")
@@ -89,39 +91,42 @@ def _is_breakdown(text: str, pos: int) -> bool:
     return "其中" in text[:pos] or _inside_parentheses(text, pos)
 
 
-def _title_ranges(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"《[^》]{0,80}》", text)]
-
-
 def facts_in(section: int, text: str, keys: tuple[FactKey, ...] = FACT_KEYS) -> list[ProseFact]:
-    """The facts of ``keys`` stated in ``text`` (the prose of section ``section``)."""
-    found: dict[str, list[ProseFact]] = {}
-    for printed, _ in sentences(text):
-        normal = NormalizedText.of(printed)
-        titles = _title_ranges(normal.text)
-        for fact_key in keys:
-            for pattern in fact_key.patterns:
-                for match in pattern.finditer(normal.text):
-                    start = match.start("num")
-                    if _is_breakdown(normal.text, match.start()):
-                        continue
-                    clause_start = max((m.end() for m in _CLAUSE_START.finditer(normal.text, 0, match.start())),
-                                       default=0)
-                    if fact_key.not_in_clause and fact_key.not_in_clause.search(
-                            normal.text, clause_start, match.start("num")):
-                        continue
-                    if any(a <= start < b for a, b in titles):
-                        continue
-                    value = number_value(match.group("num"), wan=match.group("wan") is not None)
-                    if value is None:
-                        continue
-                    qualifier = qualifier_of(normal.text[:start], normal.text[match.end("num"):])
-                    fact = ProseFact(section, fact_key.key, value, match.group("unit"), qualifier,
-                                     printed, normal.span(match.start(), match.end()))
-                    found.setdefault(fact_key.key, []).append(fact)
+    """The facts of ``keys`` stated in ``text`` (the prose of section ``section``).
+
+    Each pattern runs once over the whole section (``\\d`` also matches full-width digits, which
+    are NFKC-normalised only for reading the value); a match is then judged within its sentence.
+    """
+    joined = text.replace("\n", "")
+    spans = [(m.start(), m.end()) for m in _SENTENCE.finditer(joined)]
+    starts = [start for start, _ in spans]
+    titles = [(m.start(), m.end()) for m in re.finditer(r"《[^》]{0,80}》", joined)]
+    found: dict[str, list[tuple[int, ProseFact]]] = {}  # key → (offset in the section, fact)
+    for fact_key in keys:
+        for pattern in fact_key.patterns:
+            for match in pattern.finditer(joined):
+                index = bisect_right(starts, match.start()) - 1
+                first, last = spans[index]
+                sentence = joined[first:last]
+                begin, num = match.start() - first, match.start("num") - first
+                if _is_breakdown(sentence, begin):
+                    continue
+                clause_start = max((m.end() for m in _CLAUSE_START.finditer(sentence, 0, begin)), default=0)
+                if fact_key.not_in_clause and fact_key.not_in_clause.search(sentence, clause_start, num):
+                    continue
+                if any(a <= match.start("num") < b for a, b in titles):
+                    continue
+                value = number_value(unicodedata.normalize("NFKC", match.group("num")),
+                                     wan=match.group("wan") is not None)
+                if value is None:
+                    continue
+                qualifier = qualifier_of(sentence[:num], sentence[match.end("num") - first:])
+                found.setdefault(fact_key.key, []).append((match.start(), ProseFact(
+                    section, fact_key.key, value, match.group("unit"), qualifier, sentence,
+                    (begin, match.end() - first))))
     out: list[ProseFact] = []
     for fact_key in keys:
-        candidates = found.get(fact_key.key, [])
+        candidates = [fact for _, fact in sorted(found.get(fact_key.key, []), key=lambda pair: pair[0])]
         if len({(f.value, f.unit) for f in candidates}) == 1:
-            out.append(candidates[0])
+            out.append(candidates[0])  # the first statement in the section
     return out
