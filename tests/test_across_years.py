@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from gongkai.convert.stages import extract_file
 from gongkai.dataset.across_years import (
@@ -13,10 +16,12 @@ from gongkai.dataset.across_years import (
     candidates_of,
     checks_across_years,
     checks_table,
+    series_from_dataset,
     series_from_results,
 )
 from gongkai.model.result import CellValue
 from gongkai.schemas.codes import APPLICANT_COLUMNS
+from gongkai.schemas.tables import build_table, rows_for
 from tests.test_samples_golden import DATA
 
 
@@ -132,3 +137,31 @@ def test_on_the_samples() -> None:
     assert len(y1) == 7 and all(str(c.status) == "pass" for c in y1)
     assert {c.scope for c in checks if c.rule == "Y2"} == {"regulations", "normative_docs"}
     assert apply_resolutions([before, zhuozhou], resolved) == 0
+
+
+def test_from_a_dataset_folder(tmp_path: Path) -> None:
+    zhuozhou = extract_file(DATA / "hb-zhuozhou-district-gov-2024.txt")
+    before = copy.deepcopy(zhuozhou)
+    before.report_id, before.year = "zhuozhou-2023", 2023
+    for cell in before.cells:
+        if cell.cell == "active.normative_docs.in_force":
+            cell.value = None
+            cell.flag, cell.locator = "ambiguous", "line 9 run '1228' part 3/3"  # 1|2|28, 1|22|8, 12|2|8
+    for result in (before, zhuozhou):
+        rows = rows_for(result)
+        (tmp_path / "reports").mkdir(exist_ok=True)
+        pq.write_table(build_table("reports", rows["reports"]), tmp_path / "reports" / f"part-{result.year}.parquet")
+        folder = tmp_path / "cells" / f"year={result.year}"
+        folder.mkdir(parents=True)
+        pq.write_table(build_table("cells", rows["cells"]), folder / "part-a.parquet")
+    series = series_from_dataset(tmp_path)
+    assert sorted((b.body, b.year) for b in series) == [("涿州区人民政府", 2023), ("涿州区人民政府", 2024)]
+    checks, resolved = checks_across_years(series)
+    docs = _by(checks, "Y2", "normative_docs", 2024)[0]
+    # 2024 prints in force 30, issued 5, repealed 3: 2023's in force must be 30 − 5 + 3 = 28, not 8
+    assert (docs.lhs, docs.rhs, str(docs.status)) == (28 + 5 - 3, 30, "pass")
+    assert (docs.resolved_cell, docs.resolved_value) == ("2023:active.normative_docs.in_force", 28.0)
+    assert [(r.report_id, r.cell, r.value) for r in resolved] == [("zhuozhou-2023", "active.normative_docs.in_force", 28.0)]
+    assert apply_resolutions([before], resolved) == 1
+    fixed = before.cell_map()["active.normative_docs.in_force"]
+    assert (fixed.value, fixed.flag) == (28.0, "resolved_across_years")

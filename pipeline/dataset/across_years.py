@@ -22,8 +22,11 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
+from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 
 from gongkai.extractors.tables.splitting import SlotSpec, TooManyReadings, split_candidates
 from gongkai.model.result import CellValue, CheckStatus, ReportResult
@@ -240,3 +243,32 @@ def checks_table(checks: Sequence[AcrossYearsCheck]) -> pa.Table:
         "cells": [",".join(c.cells) for c in checks], "resolved_cell": [c.resolved_cell for c in checks],
         "resolved_value": [c.resolved_value for c in checks],
     }, schema=CHECKS_ACROSS_YEARS_SCHEMA)
+
+
+def series_from_dataset(out_dir: Path, body_of: Mapping[str, str] | None = None) -> list[BodyYear]:
+    """BodyYear records from a dataset folder written by ``gongkai extract`` (reports + cells).
+
+    ``body_of`` maps report_id → body key (the release's identity); reports it does not name fall
+    back to their normalised issuer. Only the cells the rules use are read.
+    """
+    reports = ds.dataset(out_dir / "reports", format="parquet").to_table(
+        columns=["report_id", "issuer", "year"]).to_pylist()
+    wanted = sorted({t.code for rule in YEAR_RULES for t in (*rule.lhs, *rule.rhs)})
+    cells_data = ds.dataset(out_dir / "cells", format="parquet", partitioning="hive")
+    cells = cells_data.to_table(columns=["report_id", "cell", "value", "raw", "flag", "locator"],
+                                filter=pc.field("cell").isin(wanted)).to_pylist()
+    by_report: dict[str, dict[str, CellValue]] = {}
+    for row in cells:
+        by_report.setdefault(row["report_id"], {})[row["cell"]] = CellValue(
+            "", row["cell"], row["value"], "", row["raw"] or "", row["flag"], None, row["locator"] or "")
+    out: list[BodyYear] = []
+    for report in reports:
+        rid = report["report_id"]
+        body = (body_of or {}).get(rid) or body_key_of_issuer(report["issuer"])
+        if body is None or report["year"] is None or rid not in by_report:
+            continue
+        mine = by_report[rid]
+        candidates = {code: candidates_of(cell) for code, cell in mine.items()}
+        out.append(BodyYear(body, int(report["year"]), rid, mine,
+                            {code: values for code, values in candidates.items() if values}))
+    return out
