@@ -29,10 +29,10 @@ SAMPLE_FACTS: dict[str, list[tuple[str, float, str, str | None, str]]] = {
     ],
     # 一: "我区政府信息公开单位共公布政府信息2599条，(其中机构职能类信息25条…)"; 六: "无其他需要报告的事项"
     "fj-pingtan-zone-gov-2019.html": [
-        ("items_published", 2599, "条", None, "公开单位共公布政府信息2599条"),
+        ("items_published", 2599, "条", None, "公布政府信息2599条"),
     ],
     "fj-pingtan-zone-gov-2019.txt": [
-        ("items_published", 2599, "条", None, "公开单位共公布政府信息2599条"),
+        ("items_published", 2599, "条", None, "公布政府信息2599条"),
     ],
     # 一: "通过“中国上海”门户网站发布政策解读共132件" (the gazette's "政策解读83件" has no verb of its
     # own: a list of what the gazette carried); "全年共编发公报24期"; 六: "无。"
@@ -88,6 +88,8 @@ def test_deprecated_fee_columns_agree_with_the_fact() -> None:
     ("举办两场新闻发布会。", "press_conferences", 2.0),
     ("本年度主动公开政府信息1,234条。", "items_published", 1234.0),
     ("通过微信公众号发布信息3.2万条。", "new_media_posts", 32000.0),
+    ("全年召开新闻发布会十余场。", "press_conferences", 10.0),
+    ("区政府网站共发布政务信息１２３４条。", "website_items_published", 1234.0),
 ])
 def test_figures_in_chinese_numerals_separators_and_wan(text: str, key: str, value: float) -> None:
     facts = {f.key: f for f in facts_in(1, text)}
@@ -99,6 +101,11 @@ def test_figures_in_chinese_numerals_separators_and_wan(text: str, key: str, val
     "各部门（其中主动公开政府信息100条）做好公开。",  # a figure in parentheses is a breakdown
     "全区主动公开信息多条，其中主动公开政府信息50条。",  # after 其中: part of a total
     "召开新闻发布会若干场。",  # no number
+    "全年召开新闻发布会数十场。",  # 数十: not a number
+    "主动公开政府信息增加15条。",  # a change, not a count
+    "政府网站发布信息较上年多120条。",
+    "政务新媒体矩阵覆盖12个部门。",  # departments, not accounts
+    "政府公报2024年第3期刊发了解读。",  # an issue number, not a count of issues
 ])
 def test_no_fact_when_not_certain(text: str) -> None:
     assert facts_in(1, text) == []

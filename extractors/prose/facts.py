@@ -23,7 +23,11 @@ _SENTENCE = re.compile(r"[^。！!？?]+[。！!？?]?")
 _CLAUSE_START = re.compile(r"[，,；;：:]")
 _GAP = r"[^，,。；;、\d]"  # a few characters of the same clause, no number in between
 _NUM = rf"(?P<num>{NUMBER})\s*(?P<wan>万)?\s*(?:余|多)?\s*"
-_VERB = r"(?:主动公开|公开|公布|发布|发布了|推送|更新)"
+_VERB = r"(?:主动公开|公开|公布|发布|推送|更新)了?"
+_KIND = r"(?:各类|各种|全部|相关)?"  # what may stand between the verb and 信息
+_TOTAL = r"(?:共|共计|总计|合计|总数|总量)?\s*(?:为|达到?)?\s*"  # what may stand between 信息 and the number
+# words that make a figure a change or a share, not a count: 增加15条, 同比, 较上年, 占
+_CHANGE = re.compile(r"增|减|同比|较|比上|占|下降|上升|提高")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +44,13 @@ def _p(text: str) -> re.Pattern[str]:
 
 FACT_KEYS: tuple[FactKey, ...] = (
     FactKey("items_published", "government information proactively published (政府信息 … 条)", (
-        _p(rf"{_VERB}{_GAP}{{0,6}}?政府信息{_GAP}{{0,3}}?{_NUM}(?P<unit>条)"),
+        _p(rf"{_VERB}{_KIND}政府信息{_TOTAL}{_NUM}(?P<unit>条)"),
     ), not_in_clause=_p(r"网站|微博|微信|新媒体|公众号")),
     FactKey("website_items_published", "items published on the government website (网站 … 信息 … 条)", (
-        _p(rf"网站{_GAP}{{0,8}}?{_VERB}{_GAP}{{0,6}}?信息{_GAP}{{0,3}}?{_NUM}(?P<unit>条)"),
+        _p(rf"网站{_GAP}{{0,8}}?{_VERB}{_KIND}(?:政府|政务)?信息{_TOTAL}{_NUM}(?P<unit>条)"),
     )),
     FactKey("new_media_accounts", "government new-media accounts run (政务新媒体 … 个)", (
-        _p(rf"新媒体(?:账号|数量)?{_GAP}{{0,4}}?{_NUM}(?P<unit>个)"),
+        _p(rf"新媒体(?:账号|平台)?(?:数量)?{_TOTAL}{_NUM}(?P<unit>个)(?![部单乡镇街村区县市局])"),
         _p(rf"(?<![\d.]){_NUM}(?P<unit>个)(?:政务)?新媒体"),
     )),
     FactKey("new_media_posts", "posts on government new media (微博/微信/新媒体 … 发布 … 条)", (
@@ -109,7 +113,7 @@ def facts_in(section: int, text: str, keys: tuple[FactKey, ...] = FACT_KEYS) -> 
                 first, last = spans[index]
                 sentence = joined[first:last]
                 begin, num = match.start() - first, match.start("num") - first
-                if _is_breakdown(sentence, begin):
+                if _is_breakdown(sentence, begin) or _CHANGE.search(joined, match.start(), match.start("num")):
                     continue
                 clause_start = max((m.end() for m in _CLAUSE_START.finditer(sentence, 0, begin)), default=0)
                 if fact_key.not_in_clause and fact_key.not_in_clause.search(sentence, clause_start, num):

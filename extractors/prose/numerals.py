@@ -17,7 +17,7 @@ import cn2an  # untyped: see pyproject mypy overrides
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万"
 # one number: Arabic with optional thousands separators and decimals, or a run of Chinese numerals
-NUMBER = rf"(?:\d[\d,]*(?:\.\d+)?|[{CN_DIGITS}]+)"
+NUMBER = rf"(?:(?<![\d.])\d[\d,]*(?:\.\d+)?|(?<![数几上成{CN_DIGITS}])[{CN_DIGITS}]+)"
 # what an approximate figure carries: 5500余条, 1000多条, 近1000条, 约100件, 超2300万
 _MORE_THAN = ("余", "多", "以上", "超", "超过", "逾")
 _ABOUT = ("约", "近", "左右", "大约")
