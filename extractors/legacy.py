@@ -86,10 +86,15 @@ def _row_of(label: str) -> LegacyRow | None:
     return None
 
 
-def split_run(run: str, decimal: bool = False) -> list[tuple[float, float]]:
-    """Every cut of a digit run into 本年度 | 历年累计 with 本年度 ≤ 历年累计 (numbers as printed)."""
+def split_run(run: str, decimal: bool = False, columns: int = 2) -> list[tuple[float, ...]]:
+    """Every cut of a digit run into 本年度 | 历年累计 with 本年度 ≤ 历年累计 (numbers as printed).
+
+    ``columns`` = 1 for a table without the 历年累计 column: the run is one number or nothing.
+    """
     text = re.sub(r"\s+", " ", run.strip())
     pattern = _DECIMAL if decimal else _INT
+    if columns == 1:
+        return [(float(text),)] if pattern.fullmatch(text) else []
     pieces = text.split(" ")
     if len(pieces) == 2:
         if all(pattern.fullmatch(p) for p in pieces):
@@ -97,7 +102,7 @@ def split_run(run: str, decimal: bool = False) -> list[tuple[float, float]]:
         return []
     if len(pieces) != 1:
         return []
-    out: list[tuple[float, float]] = []
+    out: list[tuple[float, ...]] = []
     for cut in range(1, len(text)):
         year, cumulative = text[:cut], text[cut:]
         if pattern.fullmatch(year) and pattern.fullmatch(cumulative) and float(year) <= float(cumulative):
@@ -110,11 +115,11 @@ def _prose_numbers(text: str, cue: str) -> set[float]:
     return {float(m.group("n")) for m in pattern.finditer(NormalizedText.of(text).text)}
 
 
-def _cells(code: str, values: Sequence[float | None], unit: str, raw: str, flag: str | None,
-           locator: str) -> list[CellValue]:
+def _cells(code: str, columns: Sequence[str], values: Sequence[float | None], unit: str, raw: str,
+           flag: str | None, locator: str) -> list[CellValue]:
     return [CellValue(LEGACY_TABLE, f"{code}@{column}", value, unit, raw,
                       flag if value is None or flag == RESOLVED_BY_PROSE else None, None, locator)
-            for column, value in zip(COLUMNS, values, strict=True)]
+            for column, value in zip(columns, values, strict=True)]
 
 
 def _from_dump(text: str, prose: str) -> list[CellValue]:
@@ -126,16 +131,17 @@ def _from_dump(text: str, prose: str) -> list[CellValue]:
         row = _row_of(match.group("label"))
         if row is not None and all(row.code != seen.code for seen, _ in matches):
             matches.append((row, match))
-    resolved: dict[str, tuple[tuple[float, float] | None, str | None]] = {}
+    columns = COLUMNS if "累计" in region else COLUMNS[:1]
+    resolved: dict[str, tuple[tuple[float, ...] | None, str | None]] = {}
     out: list[CellValue] = []
     for row, match in matches:
         unit = match.group("unit")
-        readings = split_run(match.group("run"), decimal=unit == "万元")
+        readings = split_run(match.group("run"), decimal=unit == "万元", columns=len(columns))
         flag: str | None = None
         parent = resolved.get(row.parent) if row.parent else None
         if parent is not None and parent[0] is not None and len(readings) > 1:
             bound = parent[0]
-            readings = [r for r in readings if r[0] <= bound[0] and r[1] <= bound[1]]
+            readings = [r for r in readings if all(v <= b for v, b in zip(r, bound, strict=True))]
             flag = parent[1]
         if len(readings) > 1 and row.prose_cue:
             stated = _prose_numbers(prose, row.prose_cue)
@@ -146,10 +152,11 @@ def _from_dump(text: str, prose: str) -> list[CellValue]:
         raw = match.group(0).strip()
         if len(readings) == 1:
             resolved[row.code] = (readings[0], flag)
-            out += _cells(row.code, readings[0], unit, raw, flag, locator)
+            out += _cells(row.code, columns, readings[0], unit, raw, flag, locator)
         else:
             resolved[row.code] = (None, None)
-            out += _cells(row.code, (None, None), unit, raw, "ambiguous" if readings else "unreadable", locator)
+            out += _cells(row.code, columns, (None,) * len(columns), unit, raw,
+                          "ambiguous" if readings else "unreadable", locator)
     return out
 
 

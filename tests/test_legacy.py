@@ -60,6 +60,19 @@ def test_a_pre2019_report_without_a_table_keeps_its_prose_facts() -> None:
     assert "table_absent" in {e.code for e in result.errors}
 
 
+def test_a_dump_with_spaces_and_without_the_cumulative_column() -> None:
+    spaced = ("某县2015年政府信息公开工作年度报告\n六、政府信息公开情况统计表\n指标名称 计量单位 本年度 历年累计\n"
+              "主动公开政府信息数 条 2069 12106 其中：1.政府网站公开数 条 2000 12000 2.政府公报公开数 条 69 106")
+    cells = extract_bytes(spaced.encode("utf-8"), "x.txt").cell_map()
+    assert [cells[f"legacy.active.{row}@{col}"].value for row in ("total", "website", "gazette")
+            for col in ("year", "cumulative")] == [2069, 12106, 2000, 12000, 69, 106]
+    single = ("某县2015年政府信息公开工作年度报告\n六、政府信息公开情况统计表\n指标名称计量单位本年度\n"
+              "主动公开政府信息数条2069行政复议数件3")
+    cells = extract_bytes(single.encode("utf-8"), "x.txt").cell_map()
+    assert set(cells) == {"legacy.active.total@year", "legacy.review@year"}
+    assert (cells["legacy.active.total@year"].value, cells["legacy.review@year"].value) == (2069, 3)
+
+
 def test_a_legacy_table_block() -> None:
     rows = [["指标名称", "计量单位", "2016年度", "历年累计"],
             ["主动公开政府信息数", "条", "1,024", "8800"],
@@ -81,7 +94,7 @@ def test_a_legacy_table_block() -> None:
     ("206912106", [(20, 6912106), (206, 912106), (2069, 12106)]),
     ("105", []),  # 1|05 has a leading zero, 10|5 is decreasing: none
 ])
-def test_split_run(run: str, readings: list[tuple[float, float]]) -> None:
+def test_split_run(run: str, readings: list[tuple[float, ...]]) -> None:
     assert split_run(run) == readings
 
 
