@@ -39,9 +39,10 @@ _REPORTS = [
     _f("checks_failed", pa.int32(), "number of arithmetic checks with status fail"),
     _f("error_codes", pa.string(), "comma-separated error codes recorded for the report (see errors)"),
     _f("info_fee_yuan", pa.float64(),
-       "信息处理费 collected in the year, in 元, as stated in section 六 (0 when it says none arose; "
-       "null when not stated or not certain)"),
-    _f("info_fee_text", pa.string(), "the sentence of section 六 the fee was read from"),
+       "deprecated (use facts key info_fee; removed in the next release): 信息处理费 collected in the "
+       "year, in 元, as stated in section 六 (0 when it says none arose; null when not stated or not certain)"),
+    _f("info_fee_text", pa.string(),
+       "deprecated (use facts.sentence of key info_fee): the sentence of section 六 the fee was read from"),
 ]
 
 _CELLS = [
@@ -73,6 +74,26 @@ _SECTIONS = [
     _f("text", pa.string(), "the prose of the section (tables excluded)"),
 ]
 
+_FACTS = [
+    _f("report_id", pa.string(), "→ reports.report_id", False),
+    _f("section", pa.int8(), "section number 1–6 the figure was stated in", False),
+    _f("key", pa.string(), "what the figure is: items_published, press_conferences, info_fee …", False),
+    _f("value", pa.float64(), "the figure as stated (Chinese numerals read; 万 multiplied out)", False),
+    _f("unit", pa.string(), "the unit as printed: 条, 件, 个, 场, 期, 元 …", False),
+    _f("qualifier", pa.string(), "more_than (5500余条, 超…) or about (约, 近); null when exact"),
+    _f("sentence", pa.string(), "the sentence the figure was read from, as printed (line breaks removed)", False),
+    _f("span", pa.string(), "start:end of the figure's phrase in sentence (a Python slice, in characters)", False),
+]
+
+_KEYWORDS = [
+    _f("report_id", pa.string(), "→ reports.report_id", False),
+    _f("section", pa.int8(), "section number (5: problems and improvements)", False),
+    _f("rank", pa.int16(), "1 = the highest weight in the section", False),
+    _f("keyword", pa.string(), "a word of the section (jieba with the disclosure-terms dictionary)", False),
+    _f("weight", pa.float64(), "TF-IDF weight of the word in the section", False),
+    _f("count", pa.int32(), "how often the word occurs in the section", False),
+]
+
 _ERRORS = [
     _f("report_id", pa.string(), "→ reports.report_id (null when the file could not be read at all)"),
     _f("source_path", pa.string(), "path of the document", False),
@@ -91,6 +112,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "cells": _schema(_CELLS, "one row per numeric cell of tables 二, 三, 四 (long, tidy)"),
     "checks": _schema(_CHECKS, "the arithmetic rules (勾稽关系) evaluated on every report"),
     "sections": _schema(_SECTIONS, "the prose of the six sections"),
+    "facts": _schema(_FACTS, "figures stated in the prose: section 一 figures and the 信息处理费 of 六 (long)"),
+    "keywords": _schema(_KEYWORDS, "keywords of section 五 (problems and improvements), per report"),
     "errors": _schema(_ERRORS, "what could not be processed, and why"),
 }
 
@@ -106,6 +129,7 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
     """Column lists, per table, for one report (built column-wise: no dict per row)."""
     rid = result.report_id
     cells, checks, sections, errors = result.cells, result.checks, result.sections, result.errors
+    facts, keywords = result.facts, result.keywords
     report: Columns = {
         "report_id": [rid],
         "source_path": [result.source_path],
@@ -141,6 +165,17 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
         "sections": {
             "report_id": [rid] * len(sections), "section": [s.section for s in sections],
             "heading": [s.heading for s in sections], "text": [s.text for s in sections],
+        },
+        "facts": {
+            "report_id": [rid] * len(facts), "section": [f.section for f in facts], "key": [f.key for f in facts],
+            "value": [f.value for f in facts], "unit": [f.unit for f in facts],
+            "qualifier": [f.qualifier for f in facts], "sentence": [f.sentence for f in facts],
+            "span": [f"{f.span[0]}:{f.span[1]}" for f in facts],
+        },
+        "keywords": {
+            "report_id": [rid] * len(keywords), "section": [k.section for k in keywords],
+            "rank": [k.rank for k in keywords], "keyword": [k.keyword for k in keywords],
+            "weight": [k.weight for k in keywords], "count": [k.count for k in keywords],
         },
         "errors": {
             "report_id": [rid or None] * len(errors), "source_path": [result.source_path] * len(errors),
@@ -179,3 +214,25 @@ SOURCES_SCHEMA: pa.Schema = _schema([
        "duplicate path holding the same content", False),
     _f("extracted", pa.bool_(), "true when the content has been processed (a reports row exists)", False),
 ], "every input path seen, and the report_id of its content (duplicates share one report_id)")
+
+
+# Written from a whole dataset (several reports of one body), not per report: see
+# gongkai.dataset.across_years (docs/output.md § checks_across_years).
+CHECKS_ACROSS_YEARS_SCHEMA: pa.Schema = _schema([
+    _f("body", pa.string(), "the body key the reports were grouped by (the release's body identity, or "
+       "the normalised issuer)", False),
+    _f("rule", pa.string(), "Y1 (carried forward = carried over in) or Y2 (in force + issued − repealed "
+       "= in force)", False),
+    _f("scope", pa.string(), "a table-三 column code for Y1; regulations or normative_docs for Y2", False),
+    _f("year", pa.int16(), "the later year y of the pair (y−1, y)", False),
+    _f("report_id_before", pa.string(), "→ reports.report_id of year y−1", False),
+    _f("report_id", pa.string(), "→ reports.report_id of year y", False),
+    _f("lhs", pa.float64(), "the year y−1 side of the equation (null when an input is null)"),
+    _f("rhs", pa.float64(), "the year y side of the equation (null when an input is null)"),
+    _f("status", pa.string(), "pass, fail or not_assessable", False),
+    _f("cells", pa.string(), "the cells involved, comma-separated, each as <year>:<cell code>"),
+    _f("resolved_cell", pa.string(), "<year>:<cell code> of an ambiguous cell this check resolved (flag "
+       "resolved_across_years), else null"),
+    _f("resolved_value", pa.float64(), "the value the resolved cell takes (the only reading consistent "
+       "with the neighbouring year)"),
+], "checks across consecutive years of one body")

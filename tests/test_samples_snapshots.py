@@ -73,10 +73,11 @@ def test_zhuozhou_all_checks_pass_and_sections_found() -> None:
     assert "没有产生信息公开处理费" in result.sections[5].text
 
 
-def test_legacy_2018_report_is_recognised_not_forced_into_tables() -> None:
+def test_legacy_2018_report_is_a_report_not_forced_into_tables() -> None:
     result = extract_file(DATA / "fj-pingtan-zone-gov-2018-legacy.txt")
-    assert result.template == "PRE2019" and result.status == "not_a_report"
-    assert result.cells == [] and "pre2019_format" in {e.code for e in result.errors}
+    assert result.template == "PRE2019" and result.status == "ok"  # issue 13: pre-2019 reports are reports
+    assert {c.table for c in result.cells} == {"legacy"}  # its 统计表, not tables 二–四 (tests/test_legacy.py)
+    assert "pre2019_format" in {e.code for e in result.errors}
 
 
 @pytest.mark.parametrize("name", SAMPLES)

@@ -38,13 +38,32 @@ def _row_label(code: str) -> str:
     return label.split("/")[-1]
 
 
+def _render_legacy(result: ReportResult, console: Console) -> None:
+    """A pre-2019 report: the rows of its 统计表 that were read (legacy.* cells), and its prose facts."""
+    cells = result.cell_map()
+    table = Table(title="政府信息公开情况统计表 (pre-2019)")
+    for column in ("指标", "单位", "本年度", "历年累计"):
+        table.add_column(column)
+    rows = dict.fromkeys(code.split("@")[0] for code in cells)
+    for row in rows:
+        first = cells.get(f"{row}@year") or cells.get(f"{row}@cumulative")
+        label = code_index()[f"{row}@year"].row_label
+        table.add_row(label, first.unit if first else "", _fmt(cells.get(f"{row}@year")),
+                      _fmt(cells.get(f"{row}@cumulative")) if f"{row}@cumulative" in cells else "")
+    console.print(table)
+    for fact in result.facts:
+        console.print(f"{fact.key}: {fact.value:g} {fact.unit}  [dim]{fact.sentence}[/dim]")
+
+
 def render_result(result: ReportResult, console: Console | None = None) -> None:
     console = console or Console()
     console.print(f"[bold]{result.source_name}[/bold]  format={result.format}  status=[bold]{result.status}[/bold]")
     console.print(f"issuer: {result.issuer or '?'}   year: {result.year or '?'}   template: {result.template}")
     cells = result.cell_map()
     layout = result.template if result.template in ("F2021", "F2019") else "F2021"
-    if cells:
+    if result.template == "PRE2019":
+        _render_legacy(result, console)
+    elif cells:
         t2 = Table(title="二、主动公开政府信息情况", show_lines=False)
         for column in ("信息内容", "项目", "数值"):
             t2.add_column(column)

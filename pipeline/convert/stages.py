@@ -16,8 +16,11 @@ from pathlib import Path
 from gongkai import PIPELINE_VERSION
 from gongkai.convert.checks import run_checks
 from gongkai.convert.formats import READERS, detect_format
+from gongkai.extractors.legacy import TABLE_MARKER as LEGACY_TABLE_MARKER
+from gongkai.extractors.legacy import legacy_table
 from gongkai.extractors.metadata import ReportMetadata, read_metadata
-from gongkai.extractors.prose import info_fee
+from gongkai.extractors.prose import prose_facts
+from gongkai.extractors.prose.keywords import KEYWORD_SECTION, keywords_of
 from gongkai.extractors.sections import LocatedSections, locate_sections
 from gongkai.extractors.tables.extract import TableExtraction, extract_tables
 from gongkai.model.document import Document
@@ -81,11 +84,12 @@ def stage_sections(ex: Extraction) -> None:
 
 
 def stage_prose(ex: Extraction) -> None:
-    """Facts stated in the prose: the 信息处理费 collected (section 六)."""
+    """Facts stated in the prose (section 一 figures, the 信息处理费 of 六); keywords of section 五."""
     assert ex.sections is not None
-    six = next((s.text for s in ex.result.sections if s.section == 6), "")
-    fee = info_fee(six)
-    ex.result.info_fee_yuan, ex.result.info_fee_text = fee.yuan, fee.text
+    ex.result.facts, fee = prose_facts(ex.result.sections)
+    ex.result.info_fee_yuan, ex.result.info_fee_text = fee.yuan, fee.text  # deprecated columns
+    five = next((s.text for s in ex.result.sections if s.section == KEYWORD_SECTION), "")
+    ex.result.keywords = keywords_of(five.split(LEGACY_TABLE_MARKER)[0])
 
 
 def stage_classify(ex: Extraction) -> None:
@@ -93,9 +97,14 @@ def stage_classify(ex: Extraction) -> None:
     assert ex.document is not None and ex.metadata is not None and ex.sections is not None
     if ex.metadata.is_pre2019(ex.sections):
         ex.result.template = "PRE2019"
-        ex.result.status = Status.NOT_A_REPORT
         ex.result.add_error("classify", "pre2019_format",
-                            f"report year {ex.metadata.year}: pre-2019 format, tables not extracted")
+                            f"report year {ex.metadata.year}: pre-2019 format, the legacy 统计表 is read instead")
+        legacy = legacy_table(ex.document)
+        ex.result.cells = legacy.cells
+        if not legacy.found:
+            ex.result.add_error("tables", "table_absent", "no legacy 政府信息公开情况统计表 found")
+        fatal = not legacy.found or any(c.flag in _FATAL_FLAGS for c in legacy.cells)
+        ex.result.status = Status.PARTIAL if fatal else Status.OK
         raise _Stop
     if not ex.metadata.is_report(ex.sections):
         ex.result.status = Status.NOT_A_REPORT
