@@ -30,6 +30,8 @@ _REPORTS = [
     _f("year", pa.int16(), "the report year (the year the report is about, not the publication date)"),
     _f("template", pa.string(), "F2021, F2019, PRE2019 or UNKNOWN (docs/form.md § Layouts)"),
     _f("status", pa.string(), "ok, partial, failed or not_a_report", False),
+    _f("reasons", pa.list_(pa.string()), "why the status is not ok: reason codes (gongkai.model.status); "
+       "empty exactly when status is ok", False),
     _f("pipeline_version", pa.string(), "version of gongkai that wrote the row", False),
     _f("title", pa.string(), "the report title as printed"),
     _f("table_templates", pa.string(), "JSON object: layout detected per table (active, applications, …)"),
@@ -115,6 +117,7 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
         "year": [result.year],
         "template": [result.template],
         "status": [str(result.status)],
+        "reasons": [result.status_reasons()],
         "pipeline_version": [result.pipeline_version or PIPELINE_VERSION],
         "title": [result.title],
         "table_templates": [json.dumps(result.table_templates, ensure_ascii=False, sort_keys=True)],
