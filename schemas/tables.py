@@ -46,6 +46,8 @@ _REPORTS = [
     _f("info_fee_text", pa.string(), "the sentence of section 六 the fee was read from"),
 ]
 
+_YEAR = _f("year", pa.int16(), "→ reports.year: the report year, typed as in reports (null when unknown)")
+
 _CELLS = [
     _f("report_id", pa.string(), "→ reports.report_id", False),
     _f("table", pa.string(), "active (二), applications (三) or review_litigation (四)", False),
@@ -56,6 +58,7 @@ _CELLS = [
     _f("flag", pa.string(), "why a value is null or doubtful: blank, dash, ambiguous, unreadable, not_found …"),
     _f("page", pa.int16(), "PDF page number (1-based) where the cell was found"),
     _f("locator", pa.string(), "where the cell was found: line, table/row/column index, bbox"),
+    _YEAR,
 ]
 
 _CHECKS = [
@@ -66,6 +69,7 @@ _CHECKS = [
     _f("rhs", pa.float64(), "right-hand side of the equation (null when an input is null)"),
     _f("status", pa.string(), "pass, fail or not_assessable (an input cell is null)", False),
     _f("cells", pa.string(), "comma-separated cell codes involved"),
+    _YEAR,
 ]
 
 _SECTIONS = [
@@ -73,6 +77,7 @@ _SECTIONS = [
     _f("section", pa.int8(), "section number 1–6 (一…六)", False),
     _f("heading", pa.string(), "the heading as printed"),
     _f("text", pa.string(), "the prose of the section (tables excluded)"),
+    _YEAR,
 ]
 
 _ERRORS = [
@@ -81,6 +86,7 @@ _ERRORS = [
     _f("stage", pa.string(), "pipeline stage that recorded the error (read, classify, tables …)", False),
     _f("code", pa.string(), "stable error code (gongkai.model.errors)", False),
     _f("message", pa.string(), "what happened, for a person"),
+    _YEAR,
 ]
 
 
@@ -135,20 +141,23 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
             "report_id": [rid] * len(cells), "table": [c.table for c in cells], "cell": [c.cell for c in cells],
             "value": [c.value for c in cells], "unit": [c.unit for c in cells], "raw": [c.raw for c in cells],
             "flag": [c.flag for c in cells], "page": [c.page for c in cells], "locator": [c.locator for c in cells],
+            "year": [result.year] * len(cells),
         },
         "checks": {
             "report_id": [rid] * len(checks), "rule": [k.rule for k in checks], "scope": [k.scope for k in checks],
             "lhs": [k.lhs for k in checks], "rhs": [k.rhs for k in checks],
             "status": [str(k.status) for k in checks], "cells": [",".join(k.cells) for k in checks],
+            "year": [result.year] * len(checks),
         },
         "sections": {
             "report_id": [rid] * len(sections), "section": [s.section for s in sections],
             "heading": [s.heading for s in sections], "text": [s.text for s in sections],
+            "year": [result.year] * len(sections),
         },
         "errors": {
             "report_id": [rid or None] * len(errors), "source_path": [result.source_path] * len(errors),
             "stage": [e.stage for e in errors], "code": [e.code for e in errors],
-            "message": [e.message for e in errors],
+            "message": [e.message for e in errors], "year": [result.year] * len(errors),
         },
     }
 

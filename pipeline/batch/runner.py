@@ -263,6 +263,8 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     removed = files.remove_orphans(manifest.parts())
     if removed:
         reporter.note(f"removed {removed} files of parts an interrupted run did not commit")
+    if moved := files.migrate_hive_folders():
+        reporter.note(f"moved {moved} part files from year=<Y> folders to <Y> folders (typed year column)")
     rules = ScanRules(force=options.force, retry_failed=options.retry_failed, shard=options.shard)
     plan = plan_batch(paths, manifest.known_sources(), manifest.done_documents(), rules)
     summary.listed, summary.skipped, summary.duplicates = plan.listed, plan.skipped, plan.duplicates

@@ -153,7 +153,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  by template: {counts('by_template')}",
         f"  by format:   {counts('by_format')}",
         f"  errors:      {counts('by_error')}",
-        f"  checks failed: {summary['checks_failed']} in {summary['reports_with_failed_checks']} reports",
+        f"  checks failed: {summary['checks_failed']} in {summary['reports_with_failed_checks']} reports; "
+        f"{summary['reports_without_values']} reports without any value",
         f"  written to {summary['out_dir']} ({summary['parts_written']} parts); "
         f"peak worker memory {summary['peak_worker_rss_mb']} MB; exit {summary['exit_code']}",
     ]
