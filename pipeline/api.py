@@ -59,6 +59,11 @@ class Report:
         return self.result.status
 
     @property
+    def reasons(self) -> list[str]:
+        """Why ``status`` is not ``ok`` (codes of ``gongkai.model.status.REASONS``); empty when ok."""
+        return self.result.status_reasons()
+
+    @property
     def format(self) -> str:
         return self.result.format
 

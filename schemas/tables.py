@@ -30,6 +30,8 @@ _REPORTS = [
     _f("year", pa.int16(), "the report year (the year the report is about, not the publication date)"),
     _f("template", pa.string(), "F2021, F2019, PRE2019 or UNKNOWN (docs/form.md § Layouts)"),
     _f("status", pa.string(), "ok, partial, failed or not_a_report", False),
+    _f("reasons", pa.list_(pa.string()), "why the status is not ok: reason codes (gongkai.model.status); "
+       "empty exactly when status is ok", False),
     _f("pipeline_version", pa.string(), "version of gongkai that wrote the row", False),
     _f("title", pa.string(), "the report title as printed"),
     _f("table_templates", pa.string(), "JSON object: layout detected per table (active, applications, …)"),
@@ -45,6 +47,8 @@ _REPORTS = [
        "deprecated (use facts.sentence of key info_fee): the sentence of section 六 the fee was read from"),
 ]
 
+_YEAR = _f("year", pa.int16(), "→ reports.year: the report year, typed as in reports (null when unknown)")
+
 _CELLS = [
     _f("report_id", pa.string(), "→ reports.report_id", False),
     _f("table", pa.string(), "active (二), applications (三) or review_litigation (四)", False),
@@ -55,6 +59,7 @@ _CELLS = [
     _f("flag", pa.string(), "why a value is null or doubtful: blank, dash, ambiguous, unreadable, not_found …"),
     _f("page", pa.int16(), "PDF page number (1-based) where the cell was found"),
     _f("locator", pa.string(), "where the cell was found: line, table/row/column index, bbox"),
+    _YEAR,
 ]
 
 _CHECKS = [
@@ -65,6 +70,7 @@ _CHECKS = [
     _f("rhs", pa.float64(), "right-hand side of the equation (null when an input is null)"),
     _f("status", pa.string(), "pass, fail or not_assessable (an input cell is null)", False),
     _f("cells", pa.string(), "comma-separated cell codes involved"),
+    _YEAR,
 ]
 
 _SECTIONS = [
@@ -72,6 +78,7 @@ _SECTIONS = [
     _f("section", pa.int8(), "section number 1–6 (一…六)", False),
     _f("heading", pa.string(), "the heading as printed"),
     _f("text", pa.string(), "the prose of the section (tables excluded)"),
+    _YEAR,
 ]
 
 _FACTS = [
@@ -100,6 +107,7 @@ _ERRORS = [
     _f("stage", pa.string(), "pipeline stage that recorded the error (read, classify, tables …)", False),
     _f("code", pa.string(), "stable error code (gongkai.model.errors)", False),
     _f("message", pa.string(), "what happened, for a person"),
+    _YEAR,
 ]
 
 
@@ -139,6 +147,7 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
         "year": [result.year],
         "template": [result.template],
         "status": [str(result.status)],
+        "reasons": [result.status_reasons()],
         "pipeline_version": [result.pipeline_version or PIPELINE_VERSION],
         "title": [result.title],
         "table_templates": [json.dumps(result.table_templates, ensure_ascii=False, sort_keys=True)],
@@ -156,15 +165,18 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
             "report_id": [rid] * len(cells), "table": [c.table for c in cells], "cell": [c.cell for c in cells],
             "value": [c.value for c in cells], "unit": [c.unit for c in cells], "raw": [c.raw for c in cells],
             "flag": [c.flag for c in cells], "page": [c.page for c in cells], "locator": [c.locator for c in cells],
+            "year": [result.year] * len(cells),
         },
         "checks": {
             "report_id": [rid] * len(checks), "rule": [k.rule for k in checks], "scope": [k.scope for k in checks],
             "lhs": [k.lhs for k in checks], "rhs": [k.rhs for k in checks],
             "status": [str(k.status) for k in checks], "cells": [",".join(k.cells) for k in checks],
+            "year": [result.year] * len(checks),
         },
         "sections": {
             "report_id": [rid] * len(sections), "section": [s.section for s in sections],
             "heading": [s.heading for s in sections], "text": [s.text for s in sections],
+            "year": [result.year] * len(sections),
         },
         "facts": {
             "report_id": [rid] * len(facts), "section": [f.section for f in facts], "key": [f.key for f in facts],
@@ -180,7 +192,7 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
         "errors": {
             "report_id": [rid or None] * len(errors), "source_path": [result.source_path] * len(errors),
             "stage": [e.stage for e in errors], "code": [e.code for e in errors],
-            "message": [e.message for e in errors],
+            "message": [e.message for e in errors], "year": [result.year] * len(errors),
         },
     }
 

@@ -18,6 +18,7 @@ import pytest
 from gongkai.convert.checks import RULES
 from gongkai.model.errors import CELL_FLAGS, ERROR_KINDS
 from gongkai.model.result import CheckStatus, Status
+from gongkai.model.status import REASONS
 from gongkai.schemas.codes import APPLICANT_COLUMNS, code_index
 from gongkai.schemas.tables import CHECKS_ACROSS_YEARS_SCHEMA, SCHEMAS, SOURCES_SCHEMA
 
@@ -119,6 +120,12 @@ def test_every_status_is_documented() -> None:
     checks = _section(_doc("output.md"), "checks")
     for status in CheckStatus:
         assert f"`{status}`" in checks, status
+
+
+def test_every_status_reason_is_documented() -> None:
+    rows = _table_rows(_section(_doc("output.md"), "Reasons"))
+    rows.pop("reason", None)
+    assert list(rows) == list(REASONS)
 
 
 # ---------------------------------------------------------------- docs/form.md

@@ -2,7 +2,7 @@
 
 Exit codes (for schedulers):
   0   all documents extracted, no arithmetic check failed
-  1   some documents failed, or some report broke an arithmetic check
+  1   some documents failed, broke an arithmetic check, or yielded no value (reason no_values)
   2   usage error (bad option, path does not exist)
   3   fatal: the output folder is not writable, or another run is writing to it
   99  extract found nothing new to process (everything already done: "skipped")
@@ -31,7 +31,8 @@ app = typer.Typer(
     help=(
         "Extract the tables of China's government information-disclosure annual reports "
         "(政府信息公开工作年度报告) into a validated Parquet dataset.\n\n"
-        "Exit codes: 0 all good; 1 some documents failed or broke an arithmetic check; 2 usage error; "
+        "Exit codes: 0 all good; 1 some documents failed, broke an arithmetic check or yielded no value; "
+        "2 usage error; "
         "3 fatal (output not writable); 99 nothing new to process."
     ),
     no_args_is_help=True,
@@ -94,8 +95,8 @@ def extract(
     Tables written: reports, cells, checks, sections, errors (see docs/output.md), plus sources
     (every input path). A document that cannot be processed is recorded in `errors` and
     `reports` (status failed); the rest go on. Documents already done by this version are
-    skipped (see --force). Exit codes: 0 all good; 1 some documents failed or broke an
-    arithmetic check; 2 usage error; 3 fatal (output not writable, another run on --out);
+    skipped (see --force). Exit codes: 0 all good; 1 some documents failed, broke an
+    arithmetic check or yielded no value; 2 usage error; 3 fatal (output not writable, another run on --out);
     99 nothing new to process.
     """
     from gongkai.batch.inputs import Shard
@@ -152,7 +153,8 @@ def format_summary(summary: dict[str, Any]) -> str:
         f"  by template: {counts('by_template')}",
         f"  by format:   {counts('by_format')}",
         f"  errors:      {counts('by_error')}",
-        f"  checks failed: {summary['checks_failed']} in {summary['reports_with_failed_checks']} reports",
+        f"  checks failed: {summary['checks_failed']} in {summary['reports_with_failed_checks']} reports; "
+        f"{summary['reports_without_values']} reports without any value",
         f"  written to {summary['out_dir']} ({summary['parts_written']} parts); "
         f"peak worker memory {summary['peak_worker_rss_mb']} MB; exit {summary['exit_code']}",
     ]
@@ -169,7 +171,8 @@ def show(
 
     result = extract_file(file)
     render_result(result)
-    raise typer.Exit(1 if result.status == "failed" or result.checks_failed else 0)
+    bad = result.status == "failed" or bool({"checks_failed", "no_values"} & set(result.reasons))
+    raise typer.Exit(1 if bad else 0)
 
 
 def run() -> None:  # pragma: no cover - entry for `python -m gongkai.cli.app`

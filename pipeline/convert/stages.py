@@ -25,10 +25,9 @@ from gongkai.extractors.sections import LocatedSections, locate_sections
 from gongkai.extractors.tables.extract import TableExtraction, extract_tables
 from gongkai.model.document import Document
 from gongkai.model.errors import ERROR_KINDS, ExtractionError
-from gongkai.model.result import CellValue, ReportResult, Status
+from gongkai.model.result import CheckStatus, ReportResult, Status
 from gongkai.model.settings import ExtractSettings
-
-_FATAL_FLAGS = {"ambiguous", "unreadable", "not_found"}
+from gongkai.model.status import cell_is_read, ordered_reasons
 
 
 @dataclass
@@ -103,8 +102,7 @@ def stage_classify(ex: Extraction) -> None:
         ex.result.cells = legacy.cells
         if not legacy.found:
             ex.result.add_error("tables", "table_absent", "no legacy 政府信息公开情况统计表 found")
-        fatal = not legacy.found or any(c.flag in _FATAL_FLAGS for c in legacy.cells)
-        ex.result.status = Status.PARTIAL if fatal else Status.OK
+        ex.result.status, ex.result.reasons = decide_legacy_status(ex.result, legacy.found)
         raise _Stop
     if not ex.metadata.is_report(ex.sections):
         ex.result.status = Status.NOT_A_REPORT
@@ -130,7 +128,8 @@ def stage_checks(ex: Extraction) -> None:
 
 
 def stage_status(ex: Extraction) -> None:
-    ex.result.status = decide_status(ex.result.cells, ex.tables)
+    """``ok`` or ``partial``, with the reasons (docs/output.md § Status)."""
+    ex.result.status, ex.result.reasons = decide_status(ex.result, ex.tables)
 
 
 STAGES: tuple[tuple[str, Callable[[Extraction], None]], ...] = (
@@ -149,12 +148,51 @@ class _Stop(Exception):
     """A stage decided the document is done (e.g. pre-2019); not an error."""
 
 
-def decide_status(cells: list[CellValue], tables: TableExtraction | None) -> Status:
+def decide_status(result: ReportResult, tables: TableExtraction | None) -> tuple[Status, list[str]]:
+    """The status of a report whose tables were extracted, and why it is not ``ok``
+    (the definition is in :mod:`gongkai.model.status`)."""
+    cells = result.cells
     if tables is None or not cells:
-        return Status.FAILED
-    if tables.absent or any(c.flag in _FATAL_FLAGS for c in cells):
-        return Status.PARTIAL
-    return Status.OK
+        return Status.FAILED, ["document_failed"]
+    reasons = []
+    if result.year is None:
+        reasons.append("year_unknown")
+    if result.issuer is None:
+        reasons.append("issuer_unknown")
+    if tables.absent:
+        reasons.append("table_absent")
+    if any(not cell_is_read(c.value, c.flag) for c in cells if c.table not in tables.absent):
+        reasons.append("cells_unread")
+    if any(check.status is CheckStatus.FAIL for check in result.checks):
+        reasons.append("checks_failed")
+    if all(c.value is None for c in cells):
+        reasons.append("no_values")
+    return (Status.PARTIAL if reasons else Status.OK), ordered_reasons(reasons)
+
+
+def decide_legacy_status(result: ReportResult, table_found: bool) -> tuple[Status, list[str]]:
+    """The status of a pre-2019 report: as :func:`decide_status`, with its legacy 统计表 in place
+    of tables 二–四 (it has no arithmetic rules)."""
+    reasons = []
+    if result.year is None:
+        reasons.append("year_unknown")
+    if result.issuer is None:
+        reasons.append("issuer_unknown")
+    if not table_found:
+        reasons.append("table_absent")
+    if any(not cell_is_read(c.value, c.flag) for c in result.cells):
+        reasons.append("cells_unread")
+    if all(c.value is None for c in result.cells):
+        reasons.append("no_values")
+    return (Status.PARTIAL if reasons else Status.OK), ordered_reasons(reasons)
+
+
+def _stopped_reasons(result: ReportResult) -> list[str]:
+    """Why a document the stages stopped early is not ``ok``."""
+    if result.status is Status.NOT_A_REPORT:
+        pre2019 = any(e.code == "pre2019_format" for e in result.errors)
+        return ["pre2019_format" if pre2019 else "not_a_report"]
+    return ["document_failed"]
 
 
 def report_id_of(data: bytes) -> str:
@@ -188,6 +226,8 @@ def extract_bytes(data: bytes, source_path: str, settings: ExtractSettings | Non
             result.status = Status.FAILED
             result.add_error(name, "internal_error", f"{type(err).__name__}: {err}")
             break
+    if result.status not in (Status.OK, Status.PARTIAL):
+        result.reasons = _stopped_reasons(result)
     return result
 
 

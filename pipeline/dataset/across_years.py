@@ -254,7 +254,7 @@ def series_from_dataset(out_dir: Path, body_of: Mapping[str, str] | None = None)
     reports = ds.dataset(out_dir / "reports", format="parquet").to_table(
         columns=["report_id", "issuer", "year"]).to_pylist()
     wanted = sorted({t.code for rule in YEAR_RULES for t in (*rule.lhs, *rule.rhs)})
-    cells_data = ds.dataset(out_dir / "cells", format="parquet", partitioning="hive")
+    cells_data = ds.dataset(out_dir / "cells", format="parquet")
     cells = cells_data.to_table(columns=["report_id", "cell", "value", "raw", "flag", "locator"],
                                 filter=pc.field("cell").isin(wanted)).to_pylist()
     by_report: dict[str, dict[str, CellValue]] = {}

@@ -1,16 +1,21 @@
-"""The on-disk dataset: Parquet part files, written atomically, hive-partitioned by year.
+"""The on-disk dataset: Parquet part files, written atomically, in one folder per report year.
 
 Layout under the output folder ``OUT``::
 
-    OUT/reports/part-<part>.parquet                       one row per document (typed ``year``)
-    OUT/{cells,checks,sections,errors}/year=<Y>/part-<part>.parquet
+    OUT/reports/part-<part>.parquet                       one row per document
+    OUT/{cells,checks,sections,errors}/<Y>/part-<part>.parquet
     OUT/sources.parquet                                   every input path and its report_id
     OUT/_gongkai/manifest.sqlite                          run bookkeeping (see manifest.py)
 
-``<Y>`` is the report year, or ``unknown`` when it could not be read. A part is a small chunk of
-documents written together: every file goes to a hidden temporary name in its final folder, is
-fsynced, then ``os.replace``-d into place, and only then is the part committed to the manifest.
-Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and the ``_gongkai`` folder.
+``<Y>`` is the report year, or ``unknown`` when it could not be read. Every table carries the year
+as a column of its own, typed int16 as in ``reports`` (null when unknown), so a join on ``year``
+works in DuckDB, Polars and pandas without casts. The folders are deliberately *not* hive-style
+(``year=<Y>``): readers would add a second ``year`` column inferred from the folder name (text
+because of ``unknown``, or an integer of a reader-specific width) that clashes with the typed one.
+A part is a small chunk of documents written together: every file goes to a hidden temporary name
+in its final folder, is fsynced, then ``os.replace``-d into place, and only then is the part
+committed to the manifest. Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and
+the ``_gongkai`` folder.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from gongkai.schemas.tables import SOURCES_SCHEMA, TABLE_NAMES, build_table
+from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA, TABLE_NAMES, build_table
 
 UNKNOWN_YEAR = "unknown"
 
@@ -56,7 +61,7 @@ _PART_FILE = re.compile(r"^part-(?P<part>[0-9A-Za-z_-]+)\.parquet$")
 
 
 def year_key(year: int | None) -> str:
-    """The ``year=`` partition value for a report year."""
+    """The name of a report year's folder."""
     return UNKNOWN_YEAR if year is None else str(year)
 
 
@@ -96,7 +101,7 @@ class DatasetFiles:
     def file_for(self, table: str, part: str, year: str | None = None) -> Path:
         if table in FLAT_TABLES:
             return self.out / table / f"part-{part}.parquet"
-        return self.out / table / f"year={year}" / f"part-{part}.parquet"
+        return self.out / table / str(year) / f"part-{part}.parquet"
 
     def files_of(self, part: PartRecord) -> list[Path]:
         files = [self.file_for(t, part.part) for t in TABLE_NAMES if t in FLAT_TABLES]
@@ -160,6 +165,28 @@ class DatasetFiles:
                 if not any(folder.iterdir()):
                     folder.rmdir()
         return removed
+
+    def migrate_hive_folders(self) -> int:
+        """Move part files of the earlier ``<table>/year=<Y>/`` layout (no ``year`` column) to
+        ``<table>/<Y>/`` with the typed ``year`` column added; returns how many. Same part names,
+        so the manifest stays true; a crash halfway is finished by the next call."""
+        moved = 0
+        for table in PARTITIONED_TABLES:
+            for old in sorted((self.out / table).glob("year=*/part-*.parquet")):
+                key = old.parent.name.removeprefix("year=")
+                try:
+                    data, schema = pq.ParquetFile(old).read(), SCHEMAS[table]
+                except pa.ArrowInvalid:  # not a Parquet file: left for a person to look at
+                    continue
+                fill = None if key == UNKNOWN_YEAR or "year" in data.column_names else int(key)
+                columns = {f.name: data[f.name] if f.name in data.column_names else
+                           pa.array([fill if f.name == "year" else None] * data.num_rows, f.type) for f in schema}
+                write_parquet_atomic(pa.Table.from_pydict(columns, schema=schema), old.parent.parent / key / old.name)
+                old.unlink()
+                moved += 1
+                if not any(old.parent.iterdir()):
+                    old.parent.rmdir()
+        return moved
 
     def remove_legacy_files(self) -> list[Path]:
         """Remove ``OUT/<table>.parquet`` of the single-file layout (they would shadow the folders)."""

@@ -11,8 +11,10 @@ from enum import StrEnum
 
 
 class Status(StrEnum):
-    OK = "ok"  # every table found; no cell ambiguous/unreadable/not found
-    PARTIAL = "partial"  # some table absent or some cells ambiguous/unreadable/not found
+    """``reports.status``; what ``ok`` requires is defined in :mod:`gongkai.model.status`."""
+
+    OK = "ok"  # year and issuer known, every table found, every cell read, every assessable check passes
+    PARTIAL = "partial"  # tables were read, but something above does not hold: see ReportResult.reasons
     FAILED = "failed"  # the document could not be processed (see errors)
     NOT_A_REPORT = "not_a_report"  # not an annual report (a pre-2019 report is a report: template PRE2019)
 
@@ -96,6 +98,7 @@ class ReportResult:
     template: str = "UNKNOWN"  # F2021 | F2019 | PRE2019 | UNKNOWN
     table_templates: dict[str, str] = field(default_factory=dict)
     status: Status = Status.FAILED
+    reasons: list[str] = field(default_factory=list)  # why not ok: codes of gongkai.model.status.REASONS
     pipeline_version: str = ""
     title: str | None = None
     # deprecated (kept for one release): the info_fee row of ``facts`` replaces them
@@ -113,6 +116,13 @@ class ReportResult:
 
     def cell_map(self) -> dict[str, CellValue]:
         return {c.cell: c for c in self.cells}
+
+    def status_reasons(self) -> list[str]:
+        """``reasons``, or for a result whose stages never ran (a worker crash, a timeout) the
+        reason its status implies; empty exactly when the status is ``ok``."""
+        if self.reasons or self.status in (Status.OK, Status.PARTIAL):
+            return list(self.reasons)
+        return ["not_a_report" if self.status is Status.NOT_A_REPORT else "document_failed"]
 
     @property
     def checks_failed(self) -> int:
