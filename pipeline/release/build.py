@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,13 +88,17 @@ def _write_all(folder: Path, tables: dict[str, pa.Table], reports: object, chang
     descriptions = {name: describe(name, table) for name, table in tables.items()}
     described = {name: with_descriptions(t, descriptions[name], TABLE_DESCRIPTIONS.get(name, ""))
                  for name, t in tables.items()}
-    for name, table in described.items():
-        write_parquet(table, folder / "parquet" / f"{name}.parquet")
-        write_csv(_csv_ready(table), folder / "csv" / f"{name}.csv")
     stem = f"gongkai-{settings.version}"
     names = {"xlsx": f"{stem}.xlsx", "duckdb": f"{stem}.duckdb"}
-    write_xlsx(_sheets(tables), folder / names["xlsx"], settings.title, settings.timestamp())
-    write_duckdb(described, descriptions, TABLE_DESCRIPTIONS, folder / names["duckdb"])
+    # DuckDB works in its own threads (the GIL released); the other files are written meanwhile
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        duckdb_done = pool.submit(write_duckdb, described, descriptions, TABLE_DESCRIPTIONS,
+                                  folder / names["duckdb"])
+        for name, table in described.items():
+            write_parquet(table, folder / "parquet" / f"{name}.parquet")
+            write_csv(_csv_ready(table), folder / "csv" / f"{name}.csv")
+        write_xlsx(_sheets(tables), folder / names["xlsx"], settings.title, settings.timestamp())
+        duckdb_done.result()
     plots = write_plots(tables["reports"].to_pandas(), tables["applications"], folder / "plots")
     (folder / "README.md").write_text(dataset_card(settings, tables, TABLE_DESCRIPTIONS, plots, names),
                                       encoding="utf-8")

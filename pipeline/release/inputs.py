@@ -4,7 +4,8 @@ Only the on-disk layout is relied on (OUTPUT.md): ``reports/`` parts, ``cells``,
 ``errors`` hive-partitioned by ``year=``, and ``sources.parquet``. Columns the schemas of
 ``gongkai.schemas.tables`` define are cast to their declared types; extra columns (e.g. a
 ``reasons`` column of reports, crawl columns of sources) are kept; a missing optional source
-column is tolerated. Rows are sorted so that the release does not depend on part order.
+column is tolerated. Reports, errors and sources are sorted so that the release does not depend on
+part order; cells and checks are put in order later, on integer positions (see ``tables._kept``).
 """
 
 from __future__ import annotations
@@ -27,8 +28,6 @@ CRAWL_COLUMNS: dict[str, pa.DataType] = {
 
 SORT_KEYS: dict[str, list[str]] = {
     "reports": ["report_id"],
-    "cells": ["report_id", "table", "cell"],
-    "checks": ["report_id", "rule", "scope"],
     "errors": ["source_path", "stage", "code", "message"],
     "sources": ["source_path"],
 }
@@ -95,5 +94,7 @@ def _conform(table: pa.Table, schema: pa.Schema, optional: dict[str, pa.DataType
 
 
 def _sorted(name: str, table: pa.Table) -> pa.Table:
-    keys = [(k, "ascending") for k in SORT_KEYS[name] if k in table.column_names]
+    keys = [(k, "ascending") for k in SORT_KEYS.get(name, []) if k in table.column_names]
+    if not keys:
+        return table
     return table.sort_by(keys).combine_chunks() if table.num_rows else table

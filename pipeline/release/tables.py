@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,7 +17,7 @@ import pyarrow.compute as pc
 from gongkai.release.codebook import WIDE_KEY_COLUMNS, codebook, vocabularies
 from gongkai.release.inputs import DatasetTables
 from gongkai.release.logical import LogicalReports
-from gongkai.release.wide import wide_table
+from gongkai.release.wide import all_codes, wide_tables
 from gongkai.schemas.codes import TABLES
 from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA
 
@@ -48,6 +49,7 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
     "codebook": "the wide tables' columns: codes, Chinese labels in both layouts, English, unit, rules",
     "vocabularies": "the values of coded columns (statuses, flags, error codes, rules …) and their meaning",
     "changes": "values that changed since the previous release",
+    "rules": "every arithmetic check (rule, scope) of each layout and the cells it adds up",
 }
 
 
@@ -67,7 +69,7 @@ def _spec(name: str) -> list[tuple[str, pa.DataType, str]]:
             "report_id", pa.string(), "sha256 of the kept copy's bytes (→ sources.report_id)")
         return spec
     if name in ("cells", "checks"):
-        return [_KEY, *[(f.name, *_base(name, f.name)) for f in SCHEMAS[name]]]
+        return [_KEY, *[(f.name, *_base(name, f.name)) for f in SCHEMAS[name] if f.name not in _DROPPED[name]]]
     if name == "errors":
         return [("report_key", pa.string(), "→ reports.report_key (null for a document in no logical report)"),
                 *[(f.name, *_base(name, f.name)) for f in SCHEMAS[name]]]
@@ -96,7 +98,7 @@ def describe(name: str, table: pa.Table) -> dict[str, str]:
 
         keys = {n: f"{zh}: {en}" for n, zh, en in WIDE_KEY_COLUMNS}
         return {c: keys.get(c) or f"{headers_zh()[c]} — {english_label(c)}" for c in table.column_names}
-    if name in ("codebook", "vocabularies", "changes"):
+    if name in ("codebook", "vocabularies", "changes", "rules"):
         return {c: _PLAIN.get(c, c) for c in table.column_names}
     known = {n: d for n, _t, d in _spec(name)}
     return {c: known.get(c, "carried over from the dataset (not described by this gongkai version)")
@@ -112,7 +114,9 @@ _PLAIN: dict[str, str] = {
     "unit": "unit of the value", "templates": "layouts that have the cell", "rules": "rules (A1…A6) the cell is in",
     "vocabulary": "table.column the value appears in", "value": "the coded value", "description": "what it means",
     "report_key": "→ reports.report_key", "cell": "cell code", "old_value": "value in the previous release",
-    "new_value": "value in this release", "change": "added, removed or changed",
+    "new_value": "value in this release", "change": "value_added, value_removed or value_changed",
+    "template": "layout (F2021 or F2019)", "rule": "rule id (A1…A6)", "scope": "the column, row or group checked",
+    "cells": "the cell codes the check adds up (left-hand side first)",
 }
 
 
@@ -121,8 +125,10 @@ def arrow_from_frame(name: str, frame: pd.DataFrame) -> pa.Table:
     arrays: list[Any] = []
     fields: list[pa.Field] = []
     for column, type_, _ in _spec(name):
-        values = frame[column] if column in frame.columns else pd.Series([None] * len(frame))
-        arrays.append(pa.array([None if _missing(v) else v for v in values], type_))
+        if column in frame.columns:
+            arrays.append(_column(frame[column], type_))
+        else:
+            arrays.append(pa.nulls(len(frame), type_))
         fields.append(pa.field(column, type_))
     declared = {s[0] for s in _spec(name)}
     for column in frame.columns:
@@ -132,22 +138,58 @@ def arrow_from_frame(name: str, frame: pd.DataFrame) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
-def _missing(value: Any) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
+def _column(values: pd.Series, type_: pa.DataType) -> pa.Array:
+    if pa.types.is_integer(type_) and values.dtype.kind == "f":
+        return pa.Array.from_pandas(values.astype("Int64"), type=type_)
+    return pa.Array.from_pandas(values, type=type_)
 
 
-def _with_key(name: str, table: pa.Table, keys: pa.Table) -> pa.Table:
-    """``table`` restricted to the kept copies, with their report_key first."""
-    chosen_ids = keys["report_id"]
-    table = table.filter(pc.is_in(table["report_id"], value_set=chosen_ids))
-    index = pc.index_in(table["report_id"], value_set=chosen_ids)
-    key = pc.take(keys["report_key"], index)
-    out = table.add_column(0, "report_key", key)
-    return out.cast(pa.schema([pa.field(n, t) for n, t, _ in _spec(name)] +
-                              [out.schema.field(n) for n in out.column_names if n not in {s[0] for s in _spec(name)}]))
+def _kept(table: pa.Table, ids: pa.Array, order_column: pa.Array, order: pa.Array,
+          drop: tuple[str, ...]) -> tuple[pa.Table, np.ndarray]:
+    """Rows of the kept copies (``ids``, in logical-report order), sorted by report then ``order``.
+
+    Returns the rows and each row's report position. Sorting on integer positions (not strings)
+    keeps this fast for tens of millions of cells, and gives the form's order within a report.
+    """
+    row = pc.index_in(table["report_id"], value_set=ids)
+    keep = pc.is_valid(row)
+    row_np = row.filter(keep).to_numpy(zero_copy_only=False).astype("int64")
+    position = pc.index_in(order_column.filter(keep), value_set=order).fill_null(len(order))
+    sort_key = row_np * (len(order) + 1) + position.to_numpy(zero_copy_only=False).astype("int64")
+    taken = np.argsort(sort_key, kind="stable")
+    indices = pa.array(taken)
+    table = table.drop_columns([c for c in drop if c in table.column_names]).filter(keep)
+    # column by column: much faster than Table.take for millions of rows
+    columns = [column.combine_chunks().take(indices) for column in table.columns]
+    return pa.Table.from_arrays(columns, schema=table.schema), row_np[taken]
+
+
+def _keyed(name: str, table: pa.Table, rows: np.ndarray, keys: pa.Array) -> pa.Table:
+    out = table.add_column(0, "report_key", keys.take(pa.array(rows)))
+    declared = [pa.field(n, t) for n, t, _ in _spec(name)]
+    extra = [out.schema.field(n) for n in out.column_names if n not in {f.name for f in declared}]
+    return out.select([f.name for f in declared] + [f.name for f in extra]).cast(pa.schema(declared + extra))
+
+
+# Columns of the dataset not repeated per row in the release (report_id is in reports; the cells
+# of a check are in the rules table).
+_DROPPED: dict[str, tuple[str, ...]] = {"cells": ("report_id",), "checks": ("report_id", "cells")}
+
+
+def rules_table() -> pa.Table:
+    """Every check (rule, scope) of each layout, with the cells it adds up."""
+    from gongkai.convert.checks import RULES, run_checks
+    from gongkai.schemas.codes import TEMPLATES
+
+    rows = [(layout, c.rule, c.scope, ",".join(c.cells), RULES[c.rule].description)
+            for layout in TEMPLATES for c in run_checks([], layout)]
+    names = ["template", "rule", "scope", "cells", "description"]
+    return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
+
+
+def _check_order() -> pa.Array:
+    table = rules_table()
+    return pa.array(sorted(set(pc.binary_join_element_wise(table["rule"], table["scope"], "/").to_pylist())))
 
 
 def release_tables(dataset: DatasetTables, logical: LogicalReports) -> dict[str, pa.Table]:
@@ -155,10 +197,16 @@ def release_tables(dataset: DatasetTables, logical: LogicalReports) -> dict[str,
     keys = pa.table({"report_id": pa.array(reports["report_id"].tolist(), pa.string()),
                      "report_key": pa.array(reports["report_key"].tolist(), pa.string())})
     out: dict[str, pa.Table] = {"reports": arrow_from_frame("reports", reports)}
-    out["cells"] = _with_key("cells", dataset.cells, keys)
-    out["checks"] = _with_key("checks", dataset.checks, keys)
-    for table in TABLES:
-        out[table] = wide_table(table, reports, dataset.cells)
+    codes = pa.array(all_codes(), pa.string())
+    cells, cell_rows = _kept(dataset.cells, keys["report_id"], dataset.cells["cell"], codes, _DROPPED["cells"])
+    out["cells"] = _keyed("cells", cells, cell_rows, keys["report_key"])
+    positions = pc.index_in(cells["cell"], value_set=codes).fill_null(-1).to_numpy(zero_copy_only=False)
+    values = cells["value"].to_numpy(zero_copy_only=False).astype("float64")
+    checks = dataset.checks
+    check_ids = pc.binary_join_element_wise(checks["rule"], checks["scope"], "/")
+    checks, check_rows = _kept(checks, keys["report_id"], check_ids, _check_order(), _DROPPED["checks"])
+    out["checks"] = _keyed("checks", checks, check_rows, keys["report_key"])
+    out.update(wide_tables(reports, cell_rows, positions.astype("int64"), values))
     copies = logical.copies.set_index("report_id")
     docs = dataset.reports.select(["report_id", "status", "format"]).to_pandas().set_index("report_id")
     errors = dataset.errors.to_pandas()
@@ -173,4 +221,5 @@ def release_tables(dataset: DatasetTables, logical: LogicalReports) -> dict[str,
     out["conflicts"] = arrow_from_frame("conflicts", logical.conflicts)
     out["codebook"] = pa.Table.from_pandas(codebook(), preserve_index=False)
     out["vocabularies"] = pa.Table.from_pandas(vocabularies(), preserve_index=False)
+    out["rules"] = rules_table()
     return out

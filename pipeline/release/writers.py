@@ -34,7 +34,8 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 def write_csv(table: pa.Table, path: Path) -> None:
     def write(fh: IO[bytes]) -> None:
         fh.write(BOM)
-        pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(include_header=True, batch_size=65_536))
+        pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(
+            include_header=True, batch_size=65_536, quoting_style="needed"))
     _atomic(path, write)
 
 
