@@ -50,7 +50,7 @@ def issuer_names() -> list[str]:
 def synthesize(out: Path, n: int, copy_share: float, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
     names = issuer_names()
-    n_orig = int(round(n / (1 + copy_share)))
+    n_orig = round(n / (1 + copy_share))
     pairs = [(names[(i // 7) % len(names)], 2019 + i % 7) for i in range(n_orig)]
     extra = rng.choice(n_orig, size=n - n_orig, replace=False)
     docs = pairs + [pairs[i] for i in extra]

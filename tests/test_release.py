@@ -68,7 +68,7 @@ def test_synthetic_values_match_their_truth(corpus: ReleaseCorpus, release: tupl
 
 def test_two_spellings_of_one_body_are_one_logical_report(release: tuple[Path, ReleaseSummary]) -> None:
     reports = _parquet(release, "reports").set_index("report_key")
-    long_name, short_name, year = HONGZE
+    year = HONGZE[2]
     key = f"320813/人民政府/{year}"
     assert reports.loc[key, "n_copies"] == 2
     assert reports.loc[key, "body_name"] == "江苏省淮安市洪泽区人民政府"

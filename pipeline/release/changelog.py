@@ -110,8 +110,10 @@ def changelog_markdown(version: str, changes: Changes | None, n_reports: int) ->
         lines.append("(none)")
     else:
         lines += ["| report | cell | old | new |", "| --- | --- | --- | --- |"]
-        for row in changes.values.head(_LISTED).itertuples(index=False):
-            lines.append(f"| {row.report_key} | {row.cell} | {_fmt(row.old_value)} | {_fmt(row.new_value)} |")
+        head = changes.values.head(_LISTED)
+        for key, cell, old, new in zip(head["report_key"], head["cell"], head["old_value"].astype("float64"),
+                                       head["new_value"].astype("float64"), strict=True):
+            lines.append(f"| {key} | {cell} | {_fmt(float(old))} | {_fmt(float(new))} |")
         if len(changes.values) > _LISTED:
             lines.append(f"\n… and {len(changes.values) - _LISTED} more (see the `changes` table)")
     lines.append("")

@@ -96,4 +96,5 @@ def _conflicts(docs: pd.DataFrame, cells: pa.Table) -> pd.DataFrame:
     pairs = pairs[pairs["kind"] != ""].rename(columns={
         "report_id_chosen": "chosen_report_id", "value_chosen": "chosen_value",
         "report_id_other": "other_report_id", "value_other": "other_value"})
-    return pairs[columns].sort_values(["report_key", "table", "cell", "other_report_id"]).reset_index(drop=True)
+    result: pd.DataFrame = pairs[columns].sort_values(["report_key", "table", "cell", "other_report_id"])
+    return result.reset_index(drop=True)
