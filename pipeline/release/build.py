@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,21 +48,34 @@ class ReleaseSummary:
     files: int
     seconds: float
     changes: Changes | None
+    timings: dict[str, float]  # seconds per phase (read, identity, logical, tables, write …)
 
 
 def build_release(dataset_dir: Path, release_dir: Path, settings: ReleaseSettings) -> ReleaseSummary:
     """Build the release of ``dataset_dir`` into ``release_dir`` (replaced as a whole at the end)."""
     started = time.perf_counter()
+    timings: dict[str, float] = {}
+    lap = [started]
+
+    def done(phase: str) -> None:
+        now = time.perf_counter()
+        timings[phase] = round(now - lap[0], 2)
+        lap[0] = now
+
     settings.date()  # fails early on a version without a date
     if settings.previous is not None and not settings.previous.is_dir():
         raise ReleaseError(f"--previous {settings.previous} is not a folder")
     dataset = read_dataset(dataset_dir)
+    done("read")
     reports = dataset.reports.to_pandas()
     pairs = [(None if i is None else str(i), None if y is None else int(y))
              for i, y in zip(dataset.reports["issuer"].to_pylist(), dataset.reports["year"].to_pylist(), strict=True)]
     bodies = BodyResolver().resolve(pairs)
+    done("identity")
     logical = group_copies(reports, bodies, dataset.cells)
+    done("logical")
     tables = release_tables(dataset, logical)
+    done("tables")
     changes = compare(settings.previous, tables) if settings.previous is not None else None
     if changes is not None:
         tables["changes"] = changes_table(changes)
@@ -70,7 +84,8 @@ def build_release(dataset_dir: Path, release_dir: Path, settings: ReleaseSetting
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        files = _write_all(staging, tables, logical.reports, changes, settings)
+        done("changes")
+        files = _write_all(staging, tables, changes, settings, done)
         _replace(staging, release_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -80,11 +95,12 @@ def build_release(dataset_dir: Path, release_dir: Path, settings: ReleaseSetting
         release_dir=release_dir, version=settings.version, documents=dataset.sources.num_rows or dataset.reports.num_rows,
         logical_reports=reports_table.num_rows,
         multi_copy_reports=int(pc.sum(pc.greater(reports_table["n_copies"], 1)).as_py() or 0),
-        conflicts=tables["conflicts"].num_rows, files=files, seconds=time.perf_counter() - started, changes=changes)
+        conflicts=tables["conflicts"].num_rows, files=files, seconds=time.perf_counter() - started, changes=changes,
+        timings=timings)
 
 
-def _write_all(folder: Path, tables: dict[str, pa.Table], reports: object, changes: Changes | None,
-               settings: ReleaseSettings) -> int:
+def _write_all(folder: Path, tables: dict[str, pa.Table], changes: Changes | None,
+               settings: ReleaseSettings, done: Callable[[str], None]) -> int:
     descriptions = {name: describe(name, table) for name, table in tables.items()}
     described = {name: with_descriptions(t, descriptions[name], TABLE_DESCRIPTIONS.get(name, ""))
                  for name, t in tables.items()}
@@ -97,8 +113,11 @@ def _write_all(folder: Path, tables: dict[str, pa.Table], reports: object, chang
         for name, table in described.items():
             write_parquet(table, folder / "parquet" / f"{name}.parquet")
             write_csv(_csv_ready(table), folder / "csv" / f"{name}.csv")
+        done("parquet+csv")
         write_xlsx(_sheets(tables), folder / names["xlsx"], settings.title, settings.timestamp())
+        done("xlsx")
         duckdb_done.result()
+        done("duckdb (rest)")
     plots = write_plots(tables["reports"].to_pandas(), tables["applications"], folder / "plots")
     (folder / "README.md").write_text(dataset_card(settings, tables, TABLE_DESCRIPTIONS, plots, names),
                                       encoding="utf-8")
@@ -106,7 +125,10 @@ def _write_all(folder: Path, tables: dict[str, pa.Table], reports: object, chang
                                          encoding="utf-8")
     (folder / "CITATION.cff").write_text(citation_cff(settings), encoding="utf-8")
     write_json(datapackage(tables, descriptions, TABLE_DESCRIPTIONS, settings), folder / "datapackage.json")
-    return len(write_sha256sums(folder)) + 1
+    done("card+plots")
+    files = len(write_sha256sums(folder)) + 1
+    done("sha256")
+    return files
 
 
 def _csv_ready(table: pa.Table) -> pa.Table:

@@ -26,6 +26,12 @@ CRAWL_COLUMNS: dict[str, pa.DataType] = {
     "fetched_at": pa.timestamp("us", tz="UTC"),
 }
 
+# Low-cardinality text columns read dictionary-encoded (memory, and hashing only the dictionary).
+DICTIONARY_COLUMNS: dict[str, set[str]] = {
+    "cells": {"report_id", "table", "cell", "unit", "flag"},
+    "checks": {"report_id", "rule", "scope", "status"},
+}
+
 SORT_KEYS: dict[str, list[str]] = {
     "reports": ["report_id"],
     "errors": ["source_path", "stage", "code", "message"],
@@ -59,9 +65,13 @@ def _read_table(folder: Path, name: str) -> pa.Table:
     files = sorted(str(p) for p in root.rglob("part-*.parquet")) if root.is_dir() else []
     if not files:
         return schema.empty_table()
-    dataset = ds.dataset(files, format="parquet", partitioning="hive" if name != "reports" else None,
+    file_format = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(
+        dictionary_columns=DICTIONARY_COLUMNS.get(name, set())))
+    dataset = ds.dataset(files, format=file_format, partitioning="hive" if name != "reports" else None,
                          partition_base_dir=str(root))
     table = dataset.to_table()
+    if name in DICTIONARY_COLUMNS:
+        table = table.unify_dictionaries().combine_chunks()
     if name != "reports" and "year" in table.column_names and "year" not in schema.names:
         table = table.drop_columns(["year"])
     return _conform(table, schema)
@@ -77,6 +87,8 @@ def _conform(table: pa.Table, schema: pa.Schema, optional: dict[str, pa.DataType
             column = table[field.name]
             if field.name in (optional or {}):
                 field = field.with_type(column.type)  # a crawl column keeps the type it was written with
+            elif pa.types.is_dictionary(column.type) and column.type.value_type == field.type:
+                field = field.with_type(column.type)  # kept encoded; decoded when the release is written
             elif column.type != field.type:
                 try:
                     column = column.cast(field.type)

@@ -81,10 +81,12 @@ def _conflicts(docs: pd.DataFrame, cells: pa.Table) -> pd.DataFrame:
     multi = docs[docs["n_copies"] > 1][["report_id", "report_key", "chosen"]]
     if multi.empty:
         return pd.DataFrame({c: pd.Series(dtype="float64" if c.endswith("value") else "object") for c in columns})
-    import pyarrow.compute as pc
+    from gongkai.release.tables import decoded, positions
 
-    subset = cells.filter(pc.is_in(cells["report_id"], value_set=pa.array(multi["report_id"].tolist())))
-    values = subset.select(["report_id", "table", "cell", "value"]).to_pandas().merge(multi, on="report_id")
+    wanted = positions(cells["report_id"], pa.array(multi["report_id"].tolist(), pa.string())) >= 0
+    subset = cells.select(["report_id", "table", "cell", "value"]).filter(pa.array(wanted))
+    subset = pa.table({name: decoded(subset[name]) for name in subset.column_names})
+    values = subset.to_pandas().merge(multi, on="report_id")
     chosen = values[values["chosen"]].drop(columns=["chosen"])
     others = values[~values["chosen"]].drop(columns=["chosen"])
     pairs = others.merge(chosen, on=["report_key", "table", "cell"], suffixes=("_other", "_chosen"))

@@ -144,24 +144,46 @@ def _column(values: pd.Series, type_: pa.DataType) -> pa.Array:
     return pa.Array.from_pandas(values, type=type_)
 
 
-def _kept(table: pa.Table, ids: pa.Array, order_column: pa.Array, order: pa.Array,
-          drop: tuple[str, ...]) -> tuple[pa.Table, np.ndarray]:
-    """Rows of the kept copies (``ids``, in logical-report order), sorted by report then ``order``.
+def positions(column: pa.ChunkedArray | pa.Array, values: pa.Array) -> np.ndarray:
+    """Position of each value of ``column`` in ``values`` (-1 when absent), as int64.
 
-    Returns the rows and each row's report position. Sorting on integer positions (not strings)
-    keeps this fast for tens of millions of cells, and gives the form's order within a report.
+    For a dictionary-encoded column only the dictionary is looked up, then its indices are mapped.
     """
-    row = pc.index_in(table["report_id"], value_set=ids)
-    keep = pc.is_valid(row)
-    row_np = row.filter(keep).to_numpy(zero_copy_only=False).astype("int64")
-    position = pc.index_in(order_column.filter(keep), value_set=order).fill_null(len(order))
-    sort_key = row_np * (len(order) + 1) + position.to_numpy(zero_copy_only=False).astype("int64")
-    taken = np.argsort(sort_key, kind="stable")
-    indices = pa.array(taken)
-    table = table.drop_columns([c for c in drop if c in table.column_names]).filter(keep)
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    parts = []
+    for chunk in chunks:
+        if pa.types.is_dictionary(chunk.type):
+            lookup = pc.index_in(chunk.dictionary, value_set=values).fill_null(-1)
+            found = lookup.to_numpy(zero_copy_only=False).astype("int64")
+            indices = chunk.indices.fill_null(0).to_numpy(zero_copy_only=False)
+            parts.append(found[indices] if len(found) else np.full(len(chunk), -1, "int64"))
+        else:
+            parts.append(pc.index_in(chunk, value_set=values).fill_null(-1).to_numpy(
+                zero_copy_only=False).astype("int64"))
+    return np.concatenate(parts) if parts else np.zeros(0, "int64")
+
+
+def decoded(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    return column.cast(column.type.value_type) if pa.types.is_dictionary(column.type) else column
+
+
+def _kept(table: pa.Table, ids: pa.Array, order: np.ndarray,
+          drop: tuple[str, ...]) -> tuple[pa.Table, np.ndarray, np.ndarray]:
+    """Rows of the kept copies (``ids``, in logical-report order), sorted by report, then ``order``.
+
+    Returns the rows (text columns decoded), each row's report position and its ``order`` value.
+    Sorting on integer positions (not strings) keeps this fast for tens of millions of cells.
+    """
+    row = positions(table["report_id"], ids)
+    keep = row >= 0
+    row, order = row[keep], order[keep]
+    taken = np.argsort(row * (int(order.max(initial=0)) + 2) + order + 1, kind="stable")
+    indices = pa.array(np.nonzero(keep)[0][taken])
+    table = table.drop_columns([c for c in drop if c in table.column_names])
     # column by column: much faster than Table.take for millions of rows
-    columns = [column.combine_chunks().take(indices) for column in table.columns]
-    return pa.Table.from_arrays(columns, schema=table.schema), row_np[taken]
+    columns = [decoded(column.combine_chunks().take(indices)) for column in table.columns]
+    fields = [f.with_type(c.type) for f, c in zip(table.schema, columns, strict=True)]
+    return pa.Table.from_arrays(columns, schema=pa.schema(fields)), row[taken], order[taken]
 
 
 def _keyed(name: str, table: pa.Table, rows: np.ndarray, keys: pa.Array) -> pa.Table:
@@ -187,9 +209,12 @@ def rules_table() -> pa.Table:
     return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
 
-def _check_order() -> pa.Array:
+def _check_order(checks: pa.Table) -> np.ndarray:
+    """An order of checks within a report: by rule, then scope (positions in sorted lists)."""
     table = rules_table()
-    return pa.array(sorted(set(pc.binary_join_element_wise(table["rule"], table["scope"], "/").to_pylist())))
+    rules = pa.array(sorted(set(table["rule"].to_pylist())))
+    scopes = pa.array(sorted(set(table["scope"].to_pylist())))
+    return positions(checks["rule"], rules) * (len(scopes) + 1) + positions(checks["scope"], scopes)
 
 
 def release_tables(dataset: DatasetTables, logical: LogicalReports) -> dict[str, pa.Table]:
@@ -198,15 +223,14 @@ def release_tables(dataset: DatasetTables, logical: LogicalReports) -> dict[str,
                      "report_key": pa.array(reports["report_key"].tolist(), pa.string())})
     out: dict[str, pa.Table] = {"reports": arrow_from_frame("reports", reports)}
     codes = pa.array(all_codes(), pa.string())
-    cells, cell_rows = _kept(dataset.cells, keys["report_id"], dataset.cells["cell"], codes, _DROPPED["cells"])
+    code_positions = positions(dataset.cells["cell"], codes)
+    cells, cell_rows, cell_codes = _kept(dataset.cells, keys["report_id"], code_positions, _DROPPED["cells"])
     out["cells"] = _keyed("cells", cells, cell_rows, keys["report_key"])
-    positions = pc.index_in(cells["cell"], value_set=codes).fill_null(-1).to_numpy(zero_copy_only=False)
     values = cells["value"].to_numpy(zero_copy_only=False).astype("float64")
-    checks = dataset.checks
-    check_ids = pc.binary_join_element_wise(checks["rule"], checks["scope"], "/")
-    checks, check_rows = _kept(checks, keys["report_id"], check_ids, _check_order(), _DROPPED["checks"])
+    checks, check_rows, _ = _kept(dataset.checks, keys["report_id"], _check_order(dataset.checks),
+                                  _DROPPED["checks"])
     out["checks"] = _keyed("checks", checks, check_rows, keys["report_key"])
-    out.update(wide_tables(reports, cell_rows, positions.astype("int64"), values))
+    out.update(wide_tables(reports, cell_rows, cell_codes, values))
     copies = logical.copies.set_index("report_id")
     docs = dataset.reports.select(["report_id", "status", "format"]).to_pandas().set_index("report_id")
     errors = dataset.errors.to_pandas()
