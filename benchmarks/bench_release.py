@@ -35,7 +35,9 @@ from gongkai.release.settings import ReleaseSettings
 from gongkai.schemas.codes import code_index, codes_for
 from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA
 
-DEPARTMENTS = ("人民政府", "人民政府办公室", "市场监督管理局", "教育局")
+# 2,846 counties × 9 bodies × 7 years ≈ 179,000 distinct (body, year): room for 100,000 reports
+DEPARTMENTS = ("人民政府", "人民政府办公室", "市场监督管理局", "教育局", "公安局", "财政局", "卫生健康委员会",
+               "生态环境局", "自然资源局")
 
 
 def issuer_names() -> list[str]:
@@ -51,7 +53,9 @@ def synthesize(out: Path, n: int, copy_share: float, seed: int = 0) -> None:
     rng = np.random.default_rng(seed)
     names = issuer_names()
     n_orig = round(n / (1 + copy_share))
-    pairs = [(names[(i // 7) % len(names)], 2019 + i % 7) for i in range(n_orig)]
+    if n_orig > 7 * len(names):
+        raise SystemExit(f"at most {7 * len(names)} distinct reports can be synthesized")
+    pairs = [(names[i // 7], 2019 + i % 7) for i in range(n_orig)]
     extra = rng.choice(n_orig, size=n - n_orig, replace=False)
     docs = pairs + [pairs[i] for i in extra]
     origin = np.concatenate([np.arange(n_orig), extra])

@@ -210,3 +210,27 @@ def test_cli_release_and_its_exit_codes(dataset: Path, tmp_path: Path) -> None:
     no_date = cli(str(dataset), "--version", "next", "--to", str(tmp_path / "x"))
     assert no_date.returncode == 2 and "release date" in no_date.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_extra_dataset_columns_are_carried(dataset: Path, tmp_path: Path) -> None:
+    """A `reasons` column in reports (issue 9) and crawl columns in sources reach the release."""
+    changed = tmp_path / "dataset"
+    shutil.copytree(dataset, changed)
+    for part in (changed / "reports").glob("part-*.parquet"):
+        frame = pd.read_parquet(part)
+        frame["reasons"] = "table_absent:applications"
+        frame.to_parquet(part)
+    sources = pd.read_parquet(changed / "sources.parquet")
+    sources["url"] = "https://www.example.gov.cn/" + sources["source_path"].map(lambda p: Path(p).name)
+    sources["fetched_at"] = pd.Timestamp("2026-11-30T08:00:00Z")
+    sources.to_parquet(changed / "sources.parquet")
+    out = tmp_path / "release"
+    build_release(changed, out, ReleaseSettings(version=VERSION))
+    reports = pd.read_parquet(out / "parquet" / "reports.parquet")
+    assert set(reports["reasons"]) == {"table_absent:applications"}
+    released = pd.read_parquet(out / "parquet" / "sources.parquet").set_index("source_path")
+    some = released.index[0]
+    assert released.loc[some, "url"].endswith(Path(some).name)
+    assert str(released.loc[some, "fetched_at"]).startswith("2026-11-30 08:00")
+    csv = pd.read_csv(out / "csv" / "sources.csv", encoding="utf-8-sig")
+    assert csv["fetched_at"].iloc[0] == "2026-11-30T08:00:00Z"

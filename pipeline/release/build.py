@@ -80,8 +80,9 @@ def build_release(dataset_dir: Path, release_dir: Path, settings: ReleaseSetting
     if changes is not None:
         tables["changes"] = changes_table(changes)
 
+    for stale in release_dir.parent.glob(f".{release_dir.name}.building-*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
     staging = release_dir.parent / f".{release_dir.name}.building-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
         done("changes")
@@ -106,16 +107,18 @@ def _write_all(folder: Path, tables: dict[str, pa.Table], changes: Changes | Non
                  for name, t in tables.items()}
     stem = f"gongkai-{settings.version}"
     names = {"xlsx": f"{stem}.xlsx", "duckdb": f"{stem}.duckdb"}
-    # DuckDB works in its own threads (the GIL released); the other files are written meanwhile
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # DuckDB and the CSV writer work in C++ with the GIL released: they run beside Parquet and XLSX
+    with ThreadPoolExecutor(max_workers=2) as pool:
         duckdb_done = pool.submit(write_duckdb, described, descriptions, TABLE_DESCRIPTIONS,
                                   folder / names["duckdb"])
+        csv_done = pool.submit(_write_csvs, described, folder / "csv")
         for name, table in described.items():
             write_parquet(table, folder / "parquet" / f"{name}.parquet")
-            write_csv(_csv_ready(table), folder / "csv" / f"{name}.csv")
-        done("parquet+csv")
+        done("parquet")
         write_xlsx(_sheets(tables), folder / names["xlsx"], settings.title, settings.timestamp())
         done("xlsx")
+        csv_done.result()
+        done("csv (rest)")
         duckdb_done.result()
         done("duckdb (rest)")
     plots = write_plots(tables["reports"].to_pandas(), tables["applications"], folder / "plots")
@@ -131,11 +134,17 @@ def _write_all(folder: Path, tables: dict[str, pa.Table], changes: Changes | Non
     return files
 
 
+def _write_csvs(tables: dict[str, pa.Table], folder: Path) -> None:
+    for name, table in tables.items():
+        write_csv(_csv_ready(table), folder / f"{name}.csv")
+
+
 def _csv_ready(table: pa.Table) -> pa.Table:
     """Timestamps as ISO 8601 text (what Frictionless reads as datetime)."""
     for i, field in enumerate(table.schema):
         if pa.types.is_timestamp(field.type):
-            text = pc.strftime(table[field.name], format="%Y-%m-%dT%H:%M:%SZ")
+            seconds = table[field.name].cast(pa.timestamp("s", tz="UTC"), safe=False)
+            text = pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%SZ")
             table = table.set_column(i, field.with_type(pa.string()), text)
     return table
 

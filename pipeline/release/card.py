@@ -28,8 +28,13 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
+_COLUMN_ORDER: dict[str, tuple[str, ...]] = {"level": ("省", "市", "县", "乡"), "status": ("ok", "partial", "failed")}
+
+
 def _crosstab(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     table = pd.crosstab(frame["year_label"], frame[column].fillna("unknown"))
+    order = {name: i for i, name in enumerate(_COLUMN_ORDER.get(column, ()))}
+    table = table[sorted(table.columns, key=lambda c: (order.get(str(c), len(order)), str(c)))]
     table["total"] = table.sum(axis=1)
     return table.reset_index().rename(columns={"year_label": "year"})
 

@@ -14,7 +14,7 @@ from gongkai.release.settings import ReleaseSettings
 PRIMARY_KEYS: dict[str, list[str]] = {
     "reports": ["report_key"], "active": ["report_key"], "applications": ["report_key"],
     "review_litigation": ["report_key"], "sources": ["source_path"], "codebook": ["table", "column"],
-    "vocabularies": ["vocabulary", "value"],
+    "vocabularies": ["vocabulary", "value"], "rules": ["template", "rule", "scope"],
 }
 FOREIGN_KEYS: dict[str, str] = {"active": "reports", "applications": "reports", "review_litigation": "reports"}
 

@@ -40,7 +40,7 @@ def _figure() -> tuple[Figure, Axes]:
     import matplotlib.pyplot as plt
 
     plt.rcParams.update({"font.size": 9, "svg.hashsalt": "gongkai"})
-    fig, ax = plt.subplots(figsize=(7, 3.6), dpi=100)
+    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=100)
     return fig, ax
 
 
@@ -64,7 +64,7 @@ def _stacked(frame: pd.DataFrame, title: str, ylabel: str, path: Path) -> None:
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     if len(frame.columns):
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     _save(fig, path)
 
 
@@ -73,8 +73,8 @@ def write_plots(reports: pd.DataFrame, applications: pa.Table, folder: Path) -> 
     known = reports.dropna(subset=["year"])
     per_year = known.groupby(["year", "template"]).size().unstack(fill_value=0).sort_index()
     _stacked(per_year, "Logical reports per year and layout", "reports", folder / "reports_per_year.png")
-    _stacked(outcomes_by_year(applications), "Applications handled, by outcome (sum of 总计)".replace(
-        "总计", "totals"), "applications", folder / "application_outcomes.png")
+    _stacked(outcomes_by_year(applications), "Applications handled, by outcome (sums of the total column)",
+             "applications", folder / "application_outcomes.png")
     share = known.assign(failing=known["checks_failed"].fillna(0) > 0).groupby("year")["failing"].mean()
     fig, ax = _figure()
     ax.bar([str(int(y)) for y in share.index], (share * 100).to_numpy())

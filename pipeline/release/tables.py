@@ -100,10 +100,17 @@ def describe(name: str, table: pa.Table) -> dict[str, str]:
         return {c: keys.get(c) or f"{headers_zh()[c]} — {english_label(c)}" for c in table.column_names}
     if name in ("codebook", "vocabularies", "changes", "rules"):
         return {c: _PLAIN.get(c, c) for c in table.column_names}
-    known = {n: d for n, _t, d in _spec(name)}
+    known = {n: d for n, _t, d in _spec(name)} | (_CRAWL if name == "sources" else {})
     return {c: known.get(c, "carried over from the dataset (not described by this gongkai version)")
             for c in table.column_names}
 
+
+_CRAWL: dict[str, str] = {
+    "url": "the URL the document was fetched from (when crawled)",
+    "warc_file": "the WARC file holding the fetched response (when crawled)",
+    "warc_record_id": "WARC-Record-ID of the response record (when crawled)",
+    "fetched_at": "when the document was fetched (UTC, when crawled)",
+}
 
 _PLAIN: dict[str, str] = {
     "table": "form table", "column": "column name in the wide table", "kind": "key or cell",
@@ -214,7 +221,8 @@ def _check_order(checks: pa.Table) -> np.ndarray:
     table = rules_table()
     rules = pa.array(sorted(set(table["rule"].to_pylist())))
     scopes = pa.array(sorted(set(table["scope"].to_pylist())))
-    return positions(checks["rule"], rules) * (len(scopes) + 1) + positions(checks["scope"], scopes)
+    order: np.ndarray = positions(checks["rule"], rules) * (len(scopes) + 1) + positions(checks["scope"], scopes)
+    return order
 
 
 def release_tables(dataset: DatasetTables, logical: LogicalReports) -> dict[str, pa.Table]:
