@@ -149,7 +149,13 @@ def _csv_ready(table: pa.Table) -> pa.Table:
     return table
 
 
+EXCEL_MAX_ROWS = 1_048_576
+
+
 def _sheets(tables: dict[str, pa.Table]) -> list[Sheet]:
+    too_big = [n for n in ("active", "applications", "review_litigation") if tables[n].num_rows >= EXCEL_MAX_ROWS]
+    if too_big:  # never cut a table short
+        raise ReleaseError(f"{', '.join(too_big)}: more rows than an Excel sheet holds ({EXCEL_MAX_ROWS})")
     sheets = []
     for name in ("active", "applications", "review_litigation"):
         table = tables[name]
