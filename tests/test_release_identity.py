@@ -40,7 +40,10 @@ def test_levels_and_body_types(resolver: BodyResolver) -> None:
 
 
 def test_ambiguous_or_unknown_names_get_no_code(resolver: BodyResolver) -> None:
-    bodies = resolver.resolve([("朝阳区人民政府", 2021), ("某某县市场监督管理局", 2022), (None, None), ("  ", 2020)])
+    bodies = resolver.resolve([("朝阳区人民政府", 2021), ("某某县市场监督管理局", 2022), (None, None), ("  ", 2020),
+                               ("朝阳区公安局", 2022), ("和平区自然资源局", 2022)])
+    # a county's short name inside the name is not the issuer's division (公安县, 资源县)
+    assert bodies[("朝阳区公安局", 2022)].adcode is None and bodies[("和平区自然资源局", 2022)].adcode is None
     chaoyang = bodies[("朝阳区人民政府", 2021)]  # 朝阳区 exists in Beijing and in Changchun
     assert chaoyang.adcode is None and chaoyang.identity == "unresolved"
     assert chaoyang.body_id == "name/朝阳区人民政府" and chaoyang.body_type == "人民政府"

@@ -95,18 +95,24 @@ def _variants(name: str) -> list[str]:
     return [name, short] if short and short != name and len(short) >= 2 else [name]
 
 
-def split_division(name: str, levels: Iterable[str | None]) -> tuple[int, bool]:
-    """Where the division names end in ``name`` (and whether a short form was used last)."""
+def split_division(name: str, levels: Iterable[str | None]) -> tuple[int, bool] | None:
+    """Where the division names end in ``name``, and whether the last one was a short form.
+
+    The names found must run from the start of ``name`` without a gap (a level may be left out, as
+    江苏省 in 淮安市洪泽区人民政府); otherwise None: the match came from inside the name (公安 in
+    朝阳区公安局 is not 公安县) and is not the issuer's division.
+    """
     end, short = 0, False
     for level_name in levels:
         if not level_name or level_name in _PLACEHOLDER_CITIES:
             continue
         for i, variant in enumerate(_variants(level_name)):
-            at = name.find(variant, max(0, end - 1) if end else 0)
-            if at >= 0 and at >= end - 1:
-                end, short = max(end, at + len(variant)), i > 0
+            if name.startswith(variant, end):
+                end, short = end + len(variant), i > 0
                 break
-    return end, short
+            if variant in name[end:]:
+                return None
+    return (end, short) if end else None
 
 
 def _clean(value: Any) -> str | None:
@@ -157,10 +163,12 @@ class BodyResolver:
             return Body(issuer, None, None, None, None, None, None, None, None, None, "missing")
         hit = found.get((name, self._data_year(year)))
         if hit is None:
-            return Body(issuer, f"name/{name}", name, None, None, None, None, None,
-                        "乡" if _TOWN_IN_NAME.search(name) else None, type_from_suffix(name), "unresolved")
+            return _unresolved(issuer, name)
         province, city, county = hit.get("province_name"), hit.get("city_name"), hit.get("county_name")
-        end, short = split_division(name, (province, city, county))
+        split = split_division(name, (province, city, county))
+        if split is None:
+            return _unresolved(issuer, name)
+        end, short = split
         rest = name[end:]
         if short and len(rest) > 1 and rest[0] in "区县市旗":
             rest = rest[1:]
@@ -172,6 +180,11 @@ class BodyResolver:
         canonical = "".join(p for p in (province, real_city, county) if p) + suffix
         return Body(issuer, f"{division_id}/{suffix}", canonical, adcode, division_id, province, real_city,
                     county, level, body_type, "resolved")
+
+
+def _unresolved(issuer: str | None, name: str) -> Body:
+    return Body(issuer, f"name/{name}", name, None, None, None, None, None,
+                "乡" if _TOWN_IN_NAME.search(name) else None, type_from_suffix(name), "unresolved")
 
 
 def _has_county(record: dict[str, Any]) -> bool:
