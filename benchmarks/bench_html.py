@@ -19,7 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gongkai.convert.stages import extract_bytes
 from gongkai.extractors.readers.html import read
-from gongkai.model.settings import ReaderSettings
 from tests.synth.render_html import render_html
 from tests.synth.truth import make_truth
 
@@ -44,10 +43,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=100, help="synthetic pages (default 100)")
     args = parser.parse_args()
-    settings = ReaderSettings()
-
     def reader(data: bytes, source: str) -> object:
-        return read(data, source, settings)
+        return read(data, source)
 
     corpus = {f"synthetic ({args.pages} pages)": [render_html(make_truth(s))
                                                    for s in range(FIRST_SEED, FIRST_SEED + args.pages)]}

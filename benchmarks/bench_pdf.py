@@ -19,7 +19,6 @@ import pdfplumber
 
 from gongkai.extractors.readers.pdf import read
 from gongkai.model.document import TableBlock
-from gongkai.model.settings import ReaderSettings
 from tests.synth.render_pdf import PdfVariant, render_pdf
 from tests.synth.truth import make_truth
 
@@ -48,7 +47,7 @@ def reader_grid(block: TableBlock) -> Grid:
 def same_tables(data: bytes) -> bool:
     expected = [[[_squash(c) for c in row] for row in t] for t in baseline_tables(data) if len(t[0]) > 1]
     got = [[[_squash(c) for c in row] for row in reader_grid(b)]
-           for b in read(data, "bench.pdf", ReaderSettings()).tables()]
+           for b in read(data, "bench.pdf").tables()]
     return expected == got
 
 
@@ -63,7 +62,7 @@ def best_time(fn: object, data: bytes) -> float:
 
 def bench(name: str, data: bytes) -> float:
     base = best_time(baseline_tables, data)
-    ours = best_time(lambda d: read(d, "bench.pdf", ReaderSettings()), data)
+    ours = best_time(lambda d: read(d, "bench.pdf"), data)
     with pdfplumber.open(BytesIO(data)) as pdf:
         pages = len(pdf.pages)
     ratio = ours / base

@@ -1,4 +1,4 @@
-"""Normalising printed labels for matching (template_spec D2–D4, D7, D23, §12). Pure functions."""
+"""Normalising printed labels for matching (docs/form.md § Reading a cell; D2–D4, D7, D23). Pure functions."""
 
 from __future__ import annotations
 

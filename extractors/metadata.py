@@ -1,4 +1,4 @@
-"""Title, issuer and report year (template_spec §2, §6.2).
+"""Title, issuer and report year (docs/form.md § Sections).
 
 The title is the first line near the top that names a 政府信息公开 annual report; the year is
 the one printed in the title (Arabic, full-width or Chinese numerals: 二〇二四), i.e. the year the

@@ -1,4 +1,4 @@
-"""Reading one table cell as a number (template_spec §6.3). Pure functions, no guessing.
+"""Reading one table cell as a number (docs/form.md § Reading a cell). Pure functions, no guessing.
 
 ``parse_cell(raw)`` returns the value as printed, or None with a flag: ``blank`` (empty),
 ``dash`` (—, -, /, 无 …) or ``unreadable`` (anything that is not unambiguously one number).

@@ -1,4 +1,4 @@
-"""Facts read from the prose: the information-processing fee reported in section 六 (spec D8, D15).
+"""Facts read from the prose: the information-processing fee reported in section 六 (docs/form.md § Deviations, D8, D15).
 
 Since 国办函〔2020〕109号 agencies may charge 信息处理费 and report what they collected in section 六,
 in 元 ("全年收取政府信息公开信息处理费 3940 元") or as a statement that none arose ("本年度没有产生信息

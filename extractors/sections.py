@@ -1,4 +1,4 @@
-"""Locating the six sections by their headings (template_spec §2, D1, D18, D27).
+"""Locating the six sections by their headings (docs/form.md § Sections; D1, D18, D27).
 
 The document is flattened to one string (text blocks joined by newlines, each table replaced by
 one placeholder character) so that the same search works on line-per-paragraph documents and on
@@ -15,18 +15,26 @@ from dataclasses import dataclass, field
 
 from gongkai.model.document import Document, TextBlock
 from gongkai.model.result import SectionText
+from gongkai.schemas.headings import SECTION_HEADING_WORDS
 
 TABLE_MARK = "\ufffc"
 
 _SEP = r"\s*[、.．]\s*"
 _ANY = r"[^\n。；;\ufffc]"
+
+
+def _words(number: int) -> str:
+    return "(?:" + "|".join(SECTION_HEADING_WORDS[number]) + ")"
+
+
+# the shape around each section's heading words (schemas.headings holds the words themselves)
 HEADING_PATTERNS: dict[int, re.Pattern[str]] = {
-    1: re.compile(rf"(?<![（(第])一{_SEP}(?:总体情况|总体概况|基本情况|工作概况|概述|概况)"),
-    2: re.compile(rf"(?<![（(第])二{_SEP}{_ANY}{{0,12}}?主动公开{_ANY}{{0,12}}?情况"),
-    3: re.compile(rf"(?<![（(第])三{_SEP}{_ANY}{{0,16}}?申请{_ANY}{{0,10}}?情况"),
-    4: re.compile(rf"(?<![（(第])四{_SEP}{_ANY}{{0,20}}?(?:复议|诉讼){_ANY}{{0,18}}?情况"),
-    5: re.compile(rf"(?<![（(第])五{_SEP}{_ANY}{{0,16}}?问题{_ANY}{{0,12}}?(?:情况|措施)"),
-    6: re.compile(rf"(?<![（(第])六{_SEP}{_ANY}{{0,8}}?(?:其他|其它){_ANY}{{0,12}}?事项"),
+    1: re.compile(rf"(?<![（(第])一{_SEP}{_words(1)}"),
+    2: re.compile(rf"(?<![（(第])二{_SEP}{_ANY}{{0,12}}?{_words(2)}{_ANY}{{0,12}}?情况"),
+    3: re.compile(rf"(?<![（(第])三{_SEP}{_ANY}{{0,16}}?{_words(3)}{_ANY}{{0,10}}?情况"),
+    4: re.compile(rf"(?<![（(第])四{_SEP}{_ANY}{{0,20}}?{_words(4)}{_ANY}{{0,18}}?情况"),
+    5: re.compile(rf"(?<![（(第])五{_SEP}{_ANY}{{0,16}}?{_words(5)}{_ANY}{{0,12}}?(?:情况|措施)"),
+    6: re.compile(rf"(?<![（(第])六{_SEP}{_ANY}{{0,8}}?{_words(6)}{_ANY}{{0,12}}?事项"),
 }
 _MAX_LINE_HEADING = 40
 # leftover instructions of the blank form, not the agency's prose (D23: "编写说明:可先适当综述…")

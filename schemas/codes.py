@@ -26,7 +26,7 @@ class CellCode:
 TABLES: tuple[str, ...] = ("active", "applications", "review_litigation")
 TEMPLATES: tuple[str, ...] = ("F2021", "F2019")
 
-# T3 value columns in printed order (template_spec §3.2)
+# T3 value columns in printed order (docs/form.md § Table 三)
 APPLICANT_COLUMNS: tuple[str, ...] = (
     "natural_person",
     "legal_commercial",
@@ -47,7 +47,7 @@ APPLICANT_COLUMN_LABELS: dict[str, str] = {
     "total": "总计",
 }
 
-# T4 value columns in printed order (template_spec §3.3)
+# T4 value columns in printed order (docs/form.md § Table 四)
 REVIEW_LITIGATION_CODES: tuple[str, ...] = tuple(
     f"{group}.{leaf}"
     for group in ("review", "litigation.direct", "litigation.after_review")

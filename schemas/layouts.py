@@ -1,4 +1,4 @@
-"""What each table looks like in each layout: row keys, value columns, units (template_spec §3, §4, §12).
+"""What each table looks like in each layout: row keys, value columns, units (docs/form.md § Table 二, Table 三, Table 四).
 
 Pure data. Labels are matched on ``gongkai.extractors.labels.match_key`` / ``bare_label`` forms.
 """
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from gongkai.schemas.codes import APPLICANT_COLUMNS, REVIEW_LITIGATION_CODES
 
 # ---------------------------------------------------------------- T3 (applications)
-# (key substring, row code), checked in this order; the first that matches wins (§12).
+# (key substring, row code), checked in this order; the first that matches wins (docs/form.md § Table 三).
 T3_ROW_KEYS: tuple[tuple[str, str], ...] = (
     ("本年新收", "applications.new_received"),
     ("上年结转", "applications.carried_over_in"),
@@ -146,26 +146,3 @@ ACTIVE_KEYS_F2019: tuple[str, ...] = (
 # ---------------------------------------------------------------- T4 (review_litigation)
 T4_CODES: tuple[str, ...] = REVIEW_LITIGATION_CODES
 T4_GROUPS: tuple[tuple[str, ...], ...] = tuple(T4_CODES[i:i + 5] for i in range(0, 15, 5))
-
-# ---------------------------------------------------------------- classifying table blocks
-T2_MARKERS: tuple[str, ...] = ("第二十条", "信息内容", "本年制发件数", "本年新制作数量", "处理决定数量",
-                               "行政事业性收费", "政府集中采购", "现行有效件数")
-T3_MARKERS: tuple[str, ...] = ("本年新收", "上年结转", "予以公开", "部分公开", "不予公开", "无法提供",
-                               "不予处理", "其他处理", "结转下年", "申请人情况", "自然人", "国家秘密",
-                               "不掌握", "重复申请", "内部事务")
-T4_MARKERS: tuple[str, ...] = ("行政复议", "行政诉讼", "结果维持", "结果纠正", "尚未审结", "复议后起诉",
-                               "未经复议直接起诉")
-
-# Column-header words of each table, which prose hardly ever uses: a section's text is read as a
-# table stream only when it holds at least STREAM_MIN_HEADERS of them (D19: a prose sentence where
-# the table should be is not a table).
-STREAM_HEADERS: dict[str, tuple[str, ...]] = {
-    "active": ("信息内容", "本年制发件数", "本年废止件数", "现行有效件", "本年收费金额", "本年新制作数量",
-               "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增减", "处理决定数量", "采购项目数量",
-               "第二十条第"),
-    "applications": ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织",
-                     "法律服务机构", "勾稽关系"),
-    "review_litigation": ("结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉"),
-}
-STREAM_MIN_HEADERS = 2
-

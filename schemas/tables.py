@@ -1,4 +1,4 @@
-"""Explicit pyarrow schemas of the dataset tables (the public contract in OUTPUT.md).
+"""Explicit pyarrow schemas of the dataset tables (the public contract in docs/output.md).
 
 Every field has a description (field metadata ``description``); every schema carries the
 pipeline version in its metadata. ``columns_for(result)`` turns one ``ReportResult`` into column
@@ -28,7 +28,7 @@ _REPORTS = [
     _f("format", pa.string(), "txt, html, md, pdf, docx, doc … detected from the content, not only the suffix"),
     _f("issuer", pa.string(), "the body that issued the report, as printed in the title"),
     _f("year", pa.int16(), "the report year (the year the report is about, not the publication date)"),
-    _f("template", pa.string(), "F2021, F2019, PRE2019 or UNKNOWN (template_spec.md §0)"),
+    _f("template", pa.string(), "F2021, F2019, PRE2019 or UNKNOWN (docs/form.md § Layouts)"),
     _f("status", pa.string(), "ok, partial, failed or not_a_report", False),
     _f("pipeline_version", pa.string(), "version of gongkai that wrote the row", False),
     _f("title", pa.string(), "the report title as printed"),
@@ -58,7 +58,7 @@ _CELLS = [
 
 _CHECKS = [
     _f("report_id", pa.string(), "→ reports.report_id", False),
-    _f("rule", pa.string(), "rule id A1…A6 (template_spec.md §7)", False),
+    _f("rule", pa.string(), "rule id A1…A6 (docs/form.md § Rules)", False),
     _f("scope", pa.string(), "what the rule was applied to: a T3 column, a T3 row, or a T4 group", False),
     _f("lhs", pa.float64(), "left-hand side of the equation (null when an input is null)"),
     _f("rhs", pa.float64(), "right-hand side of the equation (null when an input is null)"),

@@ -1,7 +1,7 @@
-"""Regression tests for the deviations D1–D27 of template_spec.md §8, one (or more) per deviation.
+"""Regression tests for the deviations D1–D27 of docs/form.md § Deviations, one (or more) per deviation.
 
 Each test builds a synthetic report (from a known Truth, rendered as text or HTML and then
-modified to show the deviation), extracts it end to end and asserts the spec's guidance: the
+modified to show the deviation), extracts it end to end and asserts what docs/form.md says gongkai does: the
 right value where it can be read, null with the right flag where it cannot, never a wrong number.
 """
 
@@ -685,7 +685,7 @@ def test_d26_truncated_header_is_the_only_version_marker() -> None:
     _assert_exact(result, truth)
 
 
-# ---------------------------------------------------------------- transposed T3 (§8 note)
+# ---------------------------------------------------------------- transposed T3 (docs/form.md § Deviations, last note)
 
 
 def _transposed_t3(truth: Truth) -> str:

@@ -10,7 +10,7 @@ import pytest
 from gongkai.convert.stages import extract_bytes, extract_file
 from gongkai.extractors.readers.doc import find_libreoffice
 from gongkai.model.result import ReportResult
-from gongkai.model.settings import ReaderSettings
+from gongkai.model.settings import DocOptions
 from tests.synth.compare import assert_matches_truth
 from tests.synth.render_docx import build_docx, fill_official_template
 from tests.synth.truth import Truth, make_truth
@@ -18,7 +18,7 @@ from tests.synth.truth import Truth, make_truth
 DATA = Path(__file__).parent / "data"
 BLANK = DATA / "official-blank-template-2021-format.docx"
 BLANK_DOC = DATA / "official-blank-template-2021-format.doc"
-BLANK_GOLD = DATA / "gold" / "official-blank-template-2021-format.docx.json"
+BLANK_GOLD = DATA / "hand_checked" / "official-blank-template-2021-format.docx.json"
 
 
 def _assert_blank_template(result: ReportResult) -> None:
@@ -39,7 +39,7 @@ def test_blank_template_extracts_every_cell_null_and_blank() -> None:
     _assert_blank_template(result)
 
 
-@pytest.mark.skipif(find_libreoffice(ReaderSettings()) is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(find_libreoffice(DocOptions()) is None, reason="LibreOffice is not installed")
 def test_blank_template_saved_as_doc_extracts_the_same() -> None:
     result = extract_file(BLANK_DOC)
     assert result.format == "doc"
@@ -65,13 +65,13 @@ def test_built_docx_extracts_exactly_the_truth(seed: int, template: str) -> None
     _assert_equals_truth(result, truth)
 
 
-@pytest.mark.skipif(find_libreoffice(ReaderSettings()) is None, reason="LibreOffice is not installed")
+@pytest.mark.skipif(find_libreoffice(DocOptions()) is None, reason="LibreOffice is not installed")
 def test_filled_template_saved_as_doc_extracts_exactly_the_truth(tmp_path: Path) -> None:
     import subprocess
 
     truth = make_truth(12, "F2021")
     (tmp_path / "filled.docx").write_bytes(fill_official_template(truth))
-    binary = find_libreoffice(ReaderSettings())
+    binary = find_libreoffice(DocOptions())
     assert binary is not None
     subprocess.run([binary, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
                     "--convert-to", "doc", "--outdir", str(tmp_path / "out"), str(tmp_path / "filled.docx")],

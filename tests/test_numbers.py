@@ -1,4 +1,4 @@
-"""Property tests for reading one cell as a number (template_spec §6.3)."""
+"""Property tests for reading one cell as a number (docs/form.md § Reading a cell)."""
 
 from __future__ import annotations
 

@@ -11,14 +11,14 @@ from gongkai.convert.stages import extract_bytes
 from gongkai.extractors.readers import doc as doc_reader
 from gongkai.extractors.readers import docx as docx_reader
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import ReaderSettings
+from gongkai.model.settings import DocOptions
 
 DATA = Path(__file__).parent / "data"
 BLANK_DOCX = DATA / "official-blank-template-2021-format.docx"
 # the official blank template saved as Word 97–2003 by LibreOffice 7.4
 BLANK_DOC = DATA / "official-blank-template-2021-format.doc"
-MISSING_BINARY = ReaderSettings(libreoffice_binary="/nonexistent/bin/soffice")
-HAS_LIBREOFFICE = doc_reader.find_libreoffice(ReaderSettings()) is not None
+MISSING_BINARY = DocOptions(libreoffice_binary="/nonexistent/bin/soffice")
+HAS_LIBREOFFICE = doc_reader.find_libreoffice(DocOptions()) is not None
 needs_soffice = pytest.mark.skipif(not HAS_LIBREOFFICE, reason="LibreOffice (soffice) is not installed")
 
 
@@ -42,7 +42,7 @@ def test_doc_without_libreoffice_is_needs_libreoffice() -> None:
 def test_doc_without_libreoffice_fails_the_document_with_needs_libreoffice() -> None:
     from gongkai.model.settings import ExtractSettings
 
-    result = extract_bytes(BLANK_DOC.read_bytes(), "old.doc", ExtractSettings(reader=MISSING_BINARY))
+    result = extract_bytes(BLANK_DOC.read_bytes(), "old.doc", ExtractSettings(doc=MISSING_BINARY))
     assert result.status.value == "failed"
     assert [e.code for e in result.errors] == ["needs_libreoffice"]
     assert result.format == "doc"
@@ -54,20 +54,20 @@ def test_ole2_without_word_stream_is_not_a_doc() -> None:
     data = BLANK_DOC.read_bytes().replace(word, other)
     assert word not in data
     with pytest.raises(ExtractionError) as err:
-        doc_reader.read(data, "sheet.doc", ReaderSettings())
+        doc_reader.read(data, "sheet.doc")
     assert err.value.code == "unknown_format"
 
 
 def test_password_protected_word_file_is_encrypted() -> None:
     data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 600
     with pytest.raises(ExtractionError) as err:
-        doc_reader.read(data, "locked.docx", ReaderSettings())
+        doc_reader.read(data, "locked.docx")
     assert err.value.code == "encrypted"
 
 
 def test_zero_byte_doc_is_empty_file() -> None:
     with pytest.raises(ExtractionError) as err:
-        doc_reader.read(b"", "empty.doc", ReaderSettings())
+        doc_reader.read(b"", "empty.doc")
     assert err.value.code == "empty_file"
 
 
@@ -83,7 +83,7 @@ def _fake_soffice(tmp_path: Path, body: str) -> str:
 
 def test_doc_is_converted_by_the_configured_binary_and_read_as_docx(tmp_path: Path) -> None:
     binary = _fake_soffice(tmp_path, f'mkdir -p "$OUT" && cp "{BLANK_DOCX}" "$OUT/input.docx"')
-    document = doc_reader.read(BLANK_DOC.read_bytes(), "old.doc", ReaderSettings(libreoffice_binary=binary))
+    document = doc_reader.read(BLANK_DOC.read_bytes(), "old.doc", DocOptions(libreoffice_binary=binary))
     assert document.format == "doc"
     assert [(t.n_rows, t.n_cols) for t in document.tables()] == [(14, 4), (28, 10), (4, 15)]
 
@@ -91,7 +91,7 @@ def test_doc_is_converted_by_the_configured_binary_and_read_as_docx(tmp_path: Pa
 def test_conversion_without_output_is_corrupt_file(tmp_path: Path) -> None:
     binary = _fake_soffice(tmp_path, 'echo "Error: source file could not be loaded" >&2; exit 0')
     with pytest.raises(ExtractionError) as err:
-        doc_reader.read(BLANK_DOC.read_bytes(), "old.doc", ReaderSettings(libreoffice_binary=binary))
+        doc_reader.read(BLANK_DOC.read_bytes(), "old.doc", DocOptions(libreoffice_binary=binary))
     assert err.value.code == "corrupt_file"
     assert err.value.message.endswith("Error: source file could not be loaded")
 
@@ -109,8 +109,8 @@ def test_hanging_conversion_times_out_and_its_children_are_killed(tmp_path: Path
 
 @needs_soffice
 def test_doc_reads_to_the_same_grids_as_the_docx() -> None:
-    from_doc = doc_reader.read(BLANK_DOC.read_bytes(), "old.doc", ReaderSettings())
-    from_docx = docx_reader.read(BLANK_DOCX.read_bytes(), "new.docx", ReaderSettings())
+    from_doc = doc_reader.read(BLANK_DOC.read_bytes(), "old.doc")
+    from_docx = docx_reader.read(BLANK_DOCX.read_bytes(), "new.docx")
     assert from_doc.format == "doc"
     assert [_grid(t) for t in from_doc.tables()] == [_grid(t) for t in from_docx.tables()]
     assert [b.text for b in from_doc.text_blocks()] == [b.text for b in from_docx.text_blocks()]
@@ -121,7 +121,7 @@ def test_doc_reads_to_the_same_grids_as_the_docx() -> None:
 def test_truncated_doc_is_corrupt_file() -> None:
     data = BLANK_DOC.read_bytes()
     with pytest.raises(ExtractionError) as err:
-        doc_reader.read(data[:5000], "broken.doc", ReaderSettings())
+        doc_reader.read(data[:5000], "broken.doc")
     assert err.value.code == "corrupt_file"
     assert "truncated" in err.value.message
 
@@ -131,7 +131,7 @@ def test_damaged_doc_that_libreoffice_cannot_load_is_corrupt_file() -> None:
     data = BLANK_DOC.read_bytes()
     damaged = data[:512] + b"\0" * 20000 + data[20512:]  # header and directory intact, content gone
     with pytest.raises(ExtractionError) as err:
-        doc_reader.read(damaged, "damaged.doc", ReaderSettings())
+        doc_reader.read(damaged, "damaged.doc")
     assert err.value.code == "corrupt_file"
     assert "could not be loaded" in err.value.message
 

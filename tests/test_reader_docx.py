@@ -13,7 +13,6 @@ from lxml import etree
 from gongkai.extractors.readers.docx import join_lines, read
 from gongkai.model.document import Cell, Document, TableBlock, TextBlock
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import ReaderSettings
 from tests.synth.render_docx import build_docx, fill_official_template
 from tests.synth.truth import (
     APPLICANT_COLS,
@@ -34,7 +33,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _read(data: bytes) -> Document:
-    return read(data, "test.docx", ReaderSettings())
+    return read(data, "test.docx")
 
 
 def _spans(table: TableBlock) -> dict[tuple[int, int], tuple[int, int, str]]:

@@ -11,7 +11,6 @@ from lxml import etree
 from gongkai.extractors.readers.docx import read
 from gongkai.extractors.readers.docx_numbering import chinese_count, format_number
 from gongkai.model.document import TextBlock
-from gongkai.model.settings import ReaderSettings
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NUMBERING = f"""<w:numbering xmlns:w="{W_NS}">
@@ -64,7 +63,7 @@ def test_generated_heading_numbers_are_printed() -> None:
         ("收到和处理政府信息公开申请情况", 3, 0),
         ("重新编号", 5, 2),
     ])
-    texts = [b.text for b in read(data, "n.docx", ReaderSettings()).blocks if isinstance(b, TextBlock)]
+    texts = [b.text for b in read(data, "n.docx").blocks if isinstance(b, TextBlock)]
     assert texts == [
         "某某县2024年政府信息公开工作年度报告",
         "一、总体情况", "（一）主动公开", "（二）依申请公开",

@@ -13,7 +13,6 @@ from gongkai.extractors.readers.html_grid import parse_span
 from gongkai.extractors.readers.html_text import collapse_whitespace
 from gongkai.model.document import Cell, Document, TableBlock, TextBlock
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import ReaderSettings
 
 DATA = Path(__file__).parent / "data"
 HEADINGS_2019_SH = [
@@ -26,7 +25,7 @@ HEADINGS_2019_PT = [*HEADINGS_2019_SH[:4], "五、存在的主要问题及改进
 
 def read_html(data: bytes | str) -> Document:
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return read(raw, "page.html", ReaderSettings())
+    return read(raw, "page.html")
 
 
 def texts(doc: Document) -> list[str]:
@@ -229,12 +228,12 @@ def test_utf8_bom_wins_over_meta() -> None:
 
 @pytest.fixture(scope="module")
 def pingtan() -> Document:
-    return read((DATA / "fj-pingtan-zone-gov-2019.html").read_bytes(), "fj.html", ReaderSettings())
+    return read((DATA / "fj-pingtan-zone-gov-2019.html").read_bytes(), "fj.html")
 
 
 @pytest.fixture(scope="module")
 def shanghai() -> Document:
-    return read((DATA / "sh-municipal-gov-office-2019.html").read_bytes(), "sh.html", ReaderSettings())
+    return read((DATA / "sh-municipal-gov-office-2019.html").read_bytes(), "sh.html")
 
 
 def _heading_positions(doc: Document, headings: list[str]) -> list[int]:

@@ -10,7 +10,6 @@ import pytest
 from gongkai.convert.stages import extract_bytes
 from gongkai.extractors.readers.html import read
 from gongkai.model.document import Cell, Document, TableBlock
-from gongkai.model.settings import ReaderSettings
 from tests.synth.compare import assert_matches_truth
 from tests.synth.render_html import CHROME_SNIPPETS, T3_SPLIT_AT, HtmlVariant, render_html
 from tests.synth.truth import (
@@ -55,7 +54,7 @@ def truth_for(template: str, blanks: bool) -> Truth:
 
 
 def read_page(truth: Truth, variant: HtmlVariant) -> Document:
-    return read(render_html(truth, variant), "synthetic.html", ReaderSettings())
+    return read(render_html(truth, variant), "synthetic.html")
 
 
 def anchors_by_row(table: TableBlock) -> list[list[Cell]]:

@@ -8,7 +8,6 @@ from gongkai.convert.formats import detect_format
 from gongkai.convert.stages import extract_bytes
 from gongkai.extractors.readers.markdown import is_separator_row, read, split_row
 from gongkai.model.document import Document, TableBlock, TextBlock
-from gongkai.model.settings import ReaderSettings
 from tests.synth.compare import assert_matches_truth
 from tests.synth.render_markdown import MarkdownVariant, render_markdown
 from tests.synth.truth import APPLICANT_COLS, HEADINGS, Truth, fmt_value, make_truth
@@ -16,7 +15,7 @@ from tests.synth.truth import APPLICANT_COLS, HEADINGS, Truth, fmt_value, make_t
 
 def read_md(text: str | bytes) -> Document:
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    return read(raw, "report.md", ReaderSettings())
+    return read(raw, "report.md")
 
 
 def rows(table: TableBlock) -> list[list[str]]:
@@ -103,7 +102,7 @@ VARIANTS: dict[str, MarkdownVariant] = {
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_synthetic_markdown_grids(name: str, template: str) -> None:
     truth = make_truth(31, template)
-    doc = read(render_markdown(truth, VARIANTS[name]), "synthetic.md", ReaderSettings())
+    doc = read(render_markdown(truth, VARIANTS[name]), "synthetic.md")
     texts = [b.text for b in doc.text_blocks()]
     assert texts[0] == truth.title
     assert [texts.index(h) for h in HEADINGS] == sorted(texts.index(h) for h in HEADINGS)

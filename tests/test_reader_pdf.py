@@ -20,7 +20,7 @@ from gongkai.extractors.readers.pdf_tables import GridCell, PageGrid
 from gongkai.extractors.readers.pdf_text import is_page_number
 from gongkai.model.document import Document, TableBlock
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import ReaderSettings
+from gongkai.model.settings import PdfOptions
 from tests.synth.render_pdf import FONT, PdfVariant, rasterise_pages, render_pdf
 from tests.synth.truth import Truth, fmt_value, make_truth
 
@@ -30,7 +30,7 @@ HUAIAN = DATA / "js-huaian-city-gov-2024.pdf"
 
 @lru_cache(maxsize=1)
 def huaian() -> Document:
-    return read(HUAIAN.read_bytes(), str(HUAIAN), ReaderSettings())
+    return read(HUAIAN.read_bytes(), str(HUAIAN))
 
 
 def same_value(got: float | None, want: float | None) -> bool:
@@ -119,7 +119,7 @@ def test_huaian_blocks_interleave_text_and_tables_in_reading_order() -> None:
 
 
 def test_huaian_end_to_end_matches_gold() -> None:
-    gold = json.loads((DATA / "gold" / "js-huaian-city-gov-2024.pdf.json").read_text("utf-8"))
+    gold = json.loads((DATA / "hand_checked" / "js-huaian-city-gov-2024.pdf.json").read_text("utf-8"))
     result = extract_file(HUAIAN)
     got = {c.cell: c.value for c in result.cells}
     assert result.status == "ok" and result.template == "F2021"
@@ -198,7 +198,7 @@ def _assert_tables_hold_truth(doc: Document, truth: Truth) -> None:
 ])
 def test_synthetic_pdf_grids_hold_the_truth(seed: int, template: str, variant: PdfVariant) -> None:
     truth = make_truth(seed, template, big=True)
-    doc = read(render_pdf(truth, variant, seed), "synthetic.pdf", ReaderSettings())
+    doc = read(render_pdf(truth, variant, seed), "synthetic.pdf")
     _assert_tables_hold_truth(doc, truth)
     texts = [b.text for b in doc.text_blocks()]
     assert truth.title in texts and not any(is_page_number(t) for t in texts)
@@ -206,7 +206,7 @@ def test_synthetic_pdf_grids_hold_the_truth(seed: int, template: str, variant: P
 
 def test_synthetic_vertical_label_is_read_whole() -> None:
     truth = make_truth(5, "F2021")
-    doc = read(render_pdf(truth, PdfVariant()), "synthetic.pdf", ReaderSettings())
+    doc = read(render_pdf(truth, PdfVariant()), "synthetic.pdf")
     labels = [c.text for b in doc.tables() for c in b.cells if c.rowspan > 10]
     assert labels == ["三、本年度办理结果"]
 
@@ -214,15 +214,15 @@ def test_synthetic_vertical_label_is_read_whole() -> None:
 def test_synthetic_split_table_gives_one_block_per_page() -> None:
     truth = make_truth(6, "F2021")
     doc = read(render_pdf(truth, PdfVariant(filler_before=0, vertical_result_label=False)), "s.pdf",
-               ReaderSettings())
+               )
     t3 = [b for b in doc.tables() if b.n_cols == 10 or "申请人情况" in b.text()]
     assert len({b.locator.page for b in t3}) == 2
 
 
 def test_fast_path_and_full_scan_give_the_same_tables() -> None:
     data = render_pdf(make_truth(7, "F2021"), PdfVariant(filler_before=20, filler_after=20))
-    fast = read(data, "s.pdf", ReaderSettings())
-    full = read(data, "s.pdf", ReaderSettings(pdf_table_pages_only=False))
+    fast = read(data, "s.pdf")
+    full = read(data, "s.pdf", PdfOptions(table_pages_only=False))
     assert [rows_of(b) for b in fast.tables()] == [rows_of(b) for b in full.tables()]
 
 
@@ -242,7 +242,7 @@ def test_synthetic_pdf_end_to_end_equals_truth(seed: int) -> None:
 
 def test_scanned_pdf_needs_ocr() -> None:
     data = render_pdf(make_truth(8, "F2021"), PdfVariant(scan_pages=(-1,)))
-    doc = read(data, "scan.pdf", ReaderSettings())
+    doc = read(data, "scan.pdf")
     assert [i.code for i in doc.issues if i.fatal] == ["needs_ocr"]
     assert {i.page for i in doc.issues if i.code == "page_unreadable"} == {1, 2}
     result = extract_bytes(data, "scan.pdf")
@@ -251,10 +251,10 @@ def test_scanned_pdf_needs_ocr() -> None:
 
 def test_scanned_table_pages_in_a_digital_report_need_ocr() -> None:
     digital = render_pdf(make_truth(9, "F2021"), PdfVariant(filler_before=12))
-    tables = read(digital, "d.pdf", ReaderSettings()).tables()
+    tables = read(digital, "d.pdf").tables()
     table_pages = tuple(sorted({b.locator.page or 0 for b in tables}))
     assert table_pages == (3, 4)
-    doc = read(rasterise_pages(digital, table_pages), "mixed.pdf", ReaderSettings())
+    doc = read(rasterise_pages(digital, table_pages), "mixed.pdf")
     assert {i.page for i in doc.issues if i.code == "page_unreadable"} == {3, 4}
     assert any(i.code == "needs_ocr" and i.fatal for i in doc.issues)
 
@@ -262,7 +262,7 @@ def test_scanned_table_pages_in_a_digital_report_need_ocr() -> None:
 def test_truncated_pdf_is_corrupt_file() -> None:
     data = HUAIAN.read_bytes()
     with pytest.raises(ExtractionError) as err:
-        read(data[: len(data) // 2], "cut.pdf", ReaderSettings())
+        read(data[: len(data) // 2], "cut.pdf")
     assert err.value.code == "corrupt_file"
     result = extract_bytes(data[: len(data) // 2], "cut.pdf")
     assert result.status == "failed" and [e.code for e in result.errors] == ["corrupt_file"]
@@ -270,7 +270,7 @@ def test_truncated_pdf_is_corrupt_file() -> None:
 
 def test_garbage_after_pdf_header_is_corrupt_file() -> None:
     with pytest.raises(ExtractionError) as err:
-        read(b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n", "junk.pdf", ReaderSettings())
+        read(b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n", "junk.pdf")
     assert err.value.code == "corrupt_file"
 
 
@@ -285,11 +285,11 @@ def _encrypted_pdf(user_password: str) -> bytes:
 
 
 def test_owner_password_only_pdf_opens() -> None:
-    doc = read(_encrypted_pdf(""), "owner.pdf", ReaderSettings())
+    doc = read(_encrypted_pdf(""), "owner.pdf")
     assert [b.text for b in doc.text_blocks()] == ["淮安市人民政府2024年政府信息公开工作年度报告"]
 
 
 def test_user_password_pdf_is_encrypted_error() -> None:
     with pytest.raises(ExtractionError) as err:
-        read(_encrypted_pdf("secret"), "locked.pdf", ReaderSettings())
+        read(_encrypted_pdf("secret"), "locked.pdf")
     assert err.value.code == "encrypted"

@@ -1,4 +1,4 @@
-"""Section locator and title metadata on the wording variants of template_spec D1, D18, D27."""
+"""Section locator and title metadata on the wording variants of docs/form.md § Deviations, D1, D18, D27."""
 
 from __future__ import annotations
 

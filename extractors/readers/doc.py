@@ -19,7 +19,7 @@ from pathlib import Path
 from gongkai.extractors.readers import docx as docx_reader
 from gongkai.model.document import Document
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import ReaderSettings
+from gongkai.model.settings import DocOptions
 
 # Longest a single LibreOffice conversion may run.
 CONVERT_TIMEOUT_SECONDS = 120.0
@@ -45,10 +45,10 @@ def ole2_directory_missing(data: bytes) -> bool:
     return (first_directory_sector + 1) * sector_size + 128 > len(data)
 
 
-def find_libreoffice(settings: ReaderSettings) -> str | None:
+def find_libreoffice(options: DocOptions) -> str | None:
     """Path of the LibreOffice binary: the configured one if it exists, else the first on PATH."""
-    if settings.libreoffice_binary is not None:
-        configured = settings.libreoffice_binary
+    if options.libreoffice_binary is not None:
+        configured = options.libreoffice_binary
         return shutil.which(configured) or (configured if Path(configured).is_file() else None)
     for name in LIBREOFFICE_NAMES:
         found = shutil.which(name)
@@ -100,7 +100,7 @@ def convert_to_docx(data: bytes, binary: str, timeout: float = CONVERT_TIMEOUT_S
         return converted.read_bytes()
 
 
-def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
+def read(data: bytes, source: str, options: DocOptions | None = None) -> Document:
     """Read an old binary .doc by converting it to .docx with LibreOffice."""
     if not data:
         raise ExtractionError("empty_file", "the .doc file is empty (0 bytes)")
@@ -111,11 +111,11 @@ def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
             raise ExtractionError("corrupt_file", "the .doc is truncated: its OLE2 directory is missing")
         raise ExtractionError("unknown_format",
                               "an OLE2 (old Office) file without a Word document stream: not a .doc")
-    binary = find_libreoffice(settings)
+    binary = find_libreoffice(options or DocOptions())
     if binary is None:
         raise ExtractionError("needs_libreoffice",
                               "this is an old binary .doc; install LibreOffice (soffice) to read old "
                               ".doc files, or save it as .docx")
-    document = docx_reader.read(convert_to_docx(data, binary), source, settings)
+    document = docx_reader.read(convert_to_docx(data, binary), source)
     document.format = "doc"
     return document

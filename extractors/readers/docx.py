@@ -26,7 +26,6 @@ from gongkai.extractors.cjk_spacing import join_fragments
 from gongkai.extractors.readers.docx_numbering import ListNumbering
 from gongkai.model.document import Block, Cell, Document, Locator, TableBlock, TextBlock
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import ReaderSettings
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -258,7 +257,7 @@ def _open(data: bytes) -> tuple[etree._Element, ListNumbering | None]:
     return body, _list_numbering(word)
 
 
-def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
+def read(data: bytes, source: str) -> Document:
     """Read a .docx: a TextBlock per non-empty paragraph and a TableBlock per table, in order."""
     if not data:
         raise ExtractionError("empty_file", "the .docx file is empty (0 bytes)")

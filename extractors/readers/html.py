@@ -19,7 +19,6 @@ from gongkai.extractors.readers.html_grid import build_table_block
 from gongkai.extractors.readers.html_text import paragraph_texts
 from gongkai.model.document import Block, Document, Locator, TableBlock, TextBlock
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import ReaderSettings
 
 # A title printed over more lines than this is not recognised as the page title.
 TITLE_MAX_LINES = 3
@@ -102,7 +101,7 @@ def _put_title_first(blocks: list[Block], title: str, line: int | None) -> list[
     return [TextBlock(title, blocks[0].locator), *blocks[count:]]
 
 
-def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
+def read(data: bytes, source: str) -> Document:
     """Read an HTML page (bytes in any of the encodings Chinese government sites use)."""
     if not data.strip():
         raise ExtractionError("empty_file", "the file is empty")

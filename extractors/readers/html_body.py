@@ -21,6 +21,7 @@ from gongkai.extractors.readers.html_text import (
     text_content,
     visible_char_count,
 )
+from gongkai.schemas.headings import SECTION_HEADING_WORDS, TABLE_MARKERS
 
 # Removed with their content wherever they are.
 DROPPED_TAGS: tuple[str, ...] = (
@@ -54,7 +55,8 @@ _WORD_SPLIT = re.compile(r"[-_\s]+")
 _NON_CJK_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
 
 # Section headings of the report (一、总体情况 …), matched on short blocks only.
-HEADING = re.compile(r"^[一二三四五六]\s*[、.．]\s*\S*(总体情况|主动公开|申请|复议|诉讼|问题|其他)")
+HEADING = re.compile(r"^[一二三四五六]\s*[、.．]\s*\S*("
+                     + "|".join(w for words in SECTION_HEADING_WORDS.values() for w in words) + ")")
 HEADING_MAX_CHARS = 40
 _HEADING_TAGS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "span", "strong", "b")
 _HEADING_TAG_SET = frozenset(_HEADING_TAGS)
@@ -62,7 +64,7 @@ _HEADING_NUMERALS = "一二三四五六"
 # First characters (after whitespace) of a piece of text that may open a heading.
 _HEADING_OPENERS = frozenset(_HEADING_NUMERALS + INVISIBLE_CHARS)
 # Words found in the report tables 二, 三, 四.
-TABLE_KEYWORDS: tuple[str, ...] = ("第二十条", "本年新收", "申请人情况", "行政复议", "行政诉讼")
+TABLE_KEYWORDS: tuple[str, ...] = tuple(w for words in TABLE_MARKERS.values() for w in words)
 TITLE_KEYWORD = "年度报告"
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—－]\s)\s*")
 # A share of the parent's CJK text above which the article search descends into a child.

@@ -20,7 +20,6 @@ from gongkai.extractors.readers.html import parse_html
 from gongkai.extractors.readers.html_grid import build_table_block
 from gongkai.extractors.readers.html_text import collapse_whitespace
 from gongkai.model.document import Block, Cell, Document, Locator, TableBlock, TextBlock
-from gongkai.model.settings import ReaderSettings
 
 _UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")
 _SEPARATOR_CELL = re.compile(r"^:?-+:?$")
@@ -169,7 +168,7 @@ class _Reader:
             self.blocks.append(TextBlock(text, Locator(line=number)))
 
 
-def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
+def read(data: bytes, source: str) -> Document:
     """Read a Markdown report (UTF-8, GB18030 … detected)."""
     text, _encoding = decode_bytes(data)
     blocks = _Reader().feed(text.splitlines())

@@ -46,7 +46,7 @@ from gongkai.extractors.readers.pdf_text import (
 )
 from gongkai.model.document import Block, Document, Locator, ReaderIssue, TextBlock
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import ReaderSettings
+from gongkai.model.settings import PdfOptions
 
 # Look for the end-of-file marker in this many trailing bytes (a truncated file has none).
 EOF_SEARCH_BYTES = 65_536
@@ -111,7 +111,7 @@ def _analyse_tables(content: PageContent, chars: list[PdfChar], edges: list[dict
         content.table_continues = continues_on_next_page(content.grids[-1].bbox[3], tops)
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int, analyse: bool, settings: ReaderSettings,
+def _read_page(pdf: pdfium.PdfDocument, index: int, analyse: bool, options: PdfOptions,
                fallback: _PdfminerFallback) -> PageContent:
     content = PageContent(number=index + 1)
     page = pdf[index]
@@ -119,11 +119,11 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, analyse: bool, settings: Rea
         textpage = page.get_textpage()
         text = textpage.get_text_range()
         content.mentions_tables = mentions_tables(text)
-        if bad_char_ratio(text) > settings.pdf_bad_char_ratio:
-            _read_fallback_page(content, fallback, analyse or content.mentions_tables, settings)
+        if bad_char_ratio(text) > options.bad_char_ratio:
+            _read_fallback_page(content, fallback, analyse or content.mentions_tables, options)
         elif (analyse or content.mentions_tables) and has_degenerate_text(page):
-            _read_fallback_page(content, fallback, True, settings)  # pdfium lost characters
-        elif printed_char_count(text) < settings.pdf_min_page_chars and page_has_image(page):
+            _read_fallback_page(content, fallback, True, options)  # pdfium lost characters
+        elif printed_char_count(text) < options.min_page_chars and page_has_image(page):
             content.unreadable = "the page is an image without a text layer (scanned)"
         elif analyse or content.mentions_tables:
             origin = page_origin(page)
@@ -138,10 +138,10 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, analyse: bool, settings: Rea
 
 
 def _read_fallback_page(content: PageContent, fallback: _PdfminerFallback, analyse: bool,
-                        settings: ReaderSettings) -> None:
+                        options: PdfOptions) -> None:
     page = fallback.page(content.number - 1)
     text = page.extract_text() or ""
-    if bad_char_ratio(text) > settings.pdf_bad_char_ratio or printed_char_count(text) == 0:
+    if bad_char_ratio(text) > options.bad_char_ratio or printed_char_count(text) == 0:
         content.unreadable = "the page's text layer is garbage (unmapped glyphs) in pdfium and pdfminer"
         return
     content.mentions_tables = mentions_tables(text)
@@ -219,17 +219,18 @@ def _issues(pages: list[PageContent]) -> list[ReaderIssue]:
     return issues
 
 
-def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
+def read(data: bytes, source: str, options: PdfOptions | None = None) -> Document:
     """Read a PDF into text blocks and table grids (see the module docstring)."""
+    options = options or PdfOptions()
     pdf = open_pdf(data)
     fallback = _PdfminerFallback(data)
     pages: list[PageContent] = []
     try:
         continues = False
         for index in range(len(pdf)):
-            analyse = continues or not settings.pdf_table_pages_only
+            analyse = continues or not options.table_pages_only
             try:
-                content = _read_page(pdf, index, analyse, settings, fallback)
+                content = _read_page(pdf, index, analyse, options, fallback)
             except pdfium.PdfiumError as err:
                 raise ExtractionError("corrupt_file", f"page {index + 1} could not be read: {err}") from err
             continues = content.table_continues

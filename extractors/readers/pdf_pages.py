@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import re
 
-# Words printed in tables 二, 三 and 四 (spaces removed before matching).
-TABLE_KEYWORDS: tuple[str, ...] = (
-    "第二十条", "信息内容", "本年制发件数", "本年新制作数量", "处理决定数量", "本年收费金额",
-    "本年新收", "上年结转", "申请人情况", "结转下年度", "商业企业", "科研机构",
-    "结果维持", "结果纠正", "尚未审结", "未经复议", "复议后起诉",
-)
+from gongkai.schemas.headings import PAGE_MARKERS
+
+# Words printed in tables 二, 三 and 四 that prose hardly uses (spaces removed before matching).
+TABLE_KEYWORDS: tuple[str, ...] = PAGE_MARKERS
 
 _KEYWORD_RE = re.compile("|".join(map(re.escape, TABLE_KEYWORDS)))
 

@@ -1,4 +1,4 @@
-"""Clean-up of table rows that page layout, not the report, put there (template_spec D9, D10).
+"""Clean-up of table rows that page layout, not the report, put there (docs/form.md § Deviations, D9, D10).
 
 - page-number rows ("- 4 -") printed inside a table's frame are dropped;
 - a header repeated at the top of a continuation piece is dropped;

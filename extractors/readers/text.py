@@ -1,4 +1,4 @@
-"""Plain-text reader: tab-separated table dumps and one-line crawler dumps (template_spec D5).
+"""Plain-text reader: tab-separated table dumps and one-line crawler dumps (docs/form.md § Deviations, D5).
 
 Encoding is detected (BOM, UTF-8, UTF-16, GB18030). Consecutive lines that contain a tab form one
 TableBlock (cells as split on tabs: flattened merged cells stay as empty strings, shifted label
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from gongkai.extractors.encoding import decode_bytes
 from gongkai.model.document import Block, Document, Locator, TableBlock, TextBlock
-from gongkai.model.settings import ReaderSettings
 
 
 def text_to_blocks(text: str, first_line: int = 1) -> list[Block]:
@@ -41,6 +40,6 @@ def text_to_blocks(text: str, first_line: int = 1) -> list[Block]:
     return blocks
 
 
-def read(data: bytes, source: str, settings: ReaderSettings) -> Document:
+def read(data: bytes, source: str) -> Document:
     text, _encoding = decode_bytes(data)
     return Document(source_path=source, format="txt", blocks=text_to_blocks(text.replace("\r\n", "\n")))

@@ -1,4 +1,4 @@
-"""Table 二: 主动公开政府信息情况 (template_spec §3.1, §4.1, D11, D12, D22, D23).
+"""Table 二: 主动公开政府信息情况 (docs/form.md § Table 二; deviations D11, D12, D22, D23).
 
 The layout (F2021 or F2019) is decided from the column headers. Rows are bound by the right-most
 row key in their label (so header words before a label in a flattened dump do not matter); values

@@ -1,4 +1,4 @@
-"""Table 三: 收到和处理政府信息公开申请情况 (template_spec §3.2, §4.2, §12).
+"""Table 三: 收到和处理政府信息公开申请情况 (docs/form.md § Table 三).
 
 Rows are bound by their distinctive label keys (never by position, except under an exact count
 guard); the seven values of a row are the last seven value slots. Runs of digits (crawler dumps)
@@ -24,15 +24,24 @@ from gongkai.schemas.layouts import (
     T3_SUBTOTAL_GROUPS,
     T3_SUBTOTAL_HEADER,
     T3_TOTAL_LABELS,
-    t3_leaves,
     t3_rows,
 )
+from gongkai.schemas.rules import equations, split_code
 
 TABLE = "applications"
 _F2021_ONLY = {"applications.result.other.no_correction", "applications.result.other.fee_unpaid",
                "applications.result.other.other"}
 _WIDTH = len(T3_COLUMNS)
-_ROW_SUM = RowSum(parts=tuple(range(_WIDTH - 1)), total=_WIDTH - 1)
+
+
+def _row_sum() -> RowSum:
+    """Rule A3 as a sum over one row's value slots (the same for every row and layout)."""
+    eq = next(eq for eq in equations("F2021") if eq.rule == "A3")
+    return RowSum(parts=tuple(T3_COLUMNS.index(split_code(c)[1]) for c in eq.rhs),
+                  total=T3_COLUMNS.index(split_code(eq.lhs[0])[1]))
+
+
+_ROW_SUM = _row_sum()
 
 
 @dataclass(slots=True)
@@ -150,13 +159,15 @@ def _value_slots(record: RowRecord, subtotal_at: int | None) -> list[ValueSlot] 
 
 @cache
 def column_rules(template: str) -> tuple[ColumnRule, ...]:
-    leaves = t3_leaves(template)
-    rules: list[ColumnRule] = []
-    for col in range(_WIDTH):
-        rules.append(ColumnRule(col, (("applications.new_received", 1), ("applications.carried_over_in", 1),
-                                      ("applications.result.total", -1), ("applications.carried_forward", -1))))
-        rules.append(ColumnRule(col, (("applications.result.total", 1), *((leaf, -1) for leaf in leaves))))
-    return tuple(rules)
+    """Rules A1 and A2 (one equation per column) as column rules over the rows of 三."""
+    rules: list[tuple[int, str, ColumnRule]] = []
+    for eq in equations(template):
+        if eq.rule not in ("A1", "A2"):
+            continue
+        col = T3_COLUMNS.index(eq.scope)
+        terms = (*((split_code(c)[0], 1) for c in eq.lhs), *((split_code(c)[0], -1) for c in eq.rhs))
+        rules.append((col, eq.rule, ColumnRule(col, terms)))
+    return tuple(rule for _col, _id, rule in sorted(rules, key=lambda r: (r[0], r[1])))
 
 
 def extract_applications(rows: list[RowRecord], template_hint: str | None,

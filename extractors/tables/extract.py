@@ -31,20 +31,14 @@ from gongkai.model.document import Document, Locator
 from gongkai.model.result import CellValue, ErrorRecord
 from gongkai.model.settings import ExtractSettings
 from gongkai.schemas.codes import codes_for
-from gongkai.schemas.layouts import (
-    STREAM_HEADERS,
-    STREAM_MIN_HEADERS,
-    T2_MARKERS,
-    T3_MARKERS,
-    T3_ROW_KEYS,
-    T4_MARKERS,
-)
+from gongkai.schemas.headings import STREAM_HEADERS, STREAM_MIN_HEADERS, TABLE_MARKERS
+from gongkai.schemas.layouts import T3_ROW_KEYS
 
 SECTION_OF: dict[str, int] = {"active": 2, "applications": 3, "review_litigation": 4}
 _MARKERS: dict[str, tuple[str, ...]] = {
-    "active": T2_MARKERS,
-    "applications": (*T3_MARKERS, *(k for k, _ in T3_ROW_KEYS)),
-    "review_litigation": T4_MARKERS,
+    "active": TABLE_MARKERS["active"],
+    "applications": (*TABLE_MARKERS["applications"], *(k for k, _ in T3_ROW_KEYS)),
+    "review_litigation": TABLE_MARKERS["review_litigation"],
 }
 # removed before looking for header words in a long text (uncached: a section can be long)
 _HEADER_NOISE = re.compile(r"[\s/／]")

@@ -1,4 +1,4 @@
-"""Table 四: 政府信息公开行政复议、行政诉讼情况 (template_spec §3.3): 15 values in fixed order.
+"""Table 四: 政府信息公开行政复议、行政诉讼情况 (docs/form.md § Table 四): 15 values in fixed order.
 
 The data row is the row with fifteen value slots (blank ones included) after the header rows; in
 a text stream, the digit run after the headers, split under rules A4–A6 (each group's 总计 is
@@ -13,10 +13,14 @@ from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
 from gongkai.extractors.tables.splitting import RowSum, SlotSpec
 from gongkai.model.result import ErrorRecord
 from gongkai.schemas.layouts import T4_CODES
+from gongkai.schemas.rules import equations
 
 TABLE = "review_litigation"
 _WIDTH = len(T4_CODES)
-GROUP_SUMS: tuple[RowSum, ...] = tuple(RowSum(parts=(g, g + 1, g + 2, g + 3), total=g + 4) for g in (0, 5, 10))
+# rules A4–A6 (each group's 总计 is the sum of its four results) as sums over the row's slots
+GROUP_SUMS: tuple[RowSum, ...] = tuple(
+    RowSum(parts=tuple(T4_CODES.index(c) for c in eq.rhs), total=T4_CODES.index(eq.lhs[0]))
+    for eq in equations("F2021") if eq.rule in ("A4", "A5", "A6"))
 
 
 def _grid_row(rows: list[RowRecord]) -> list[ValueSlot] | None:

@@ -1,7 +1,7 @@
 """Table rows as (label, value slots) records, from grids or from a running text stream.
 
 Grid mode (tables as TableBlocks): a row's label is its non-numeric cells joined, its values are
-the cells after the last label cell (template_spec D5: never trust label column positions).
+the cells after the last label cell (docs/form.md § Deviations, D5: never trust label column positions).
 Stream mode (a crawler dump with the whole table on one line, or any table text without a grid):
 the text is cut into alternating label segments and digit runs; each run belongs to the label
 before it and may hold several values run together (split later under the arithmetic rules).

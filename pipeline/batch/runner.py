@@ -19,24 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import PIPELINE_VERSION
+from gongkai.batch.defaults import DEFAULT_CHUNK_DOCS, DEFAULT_FLUSH_S
 from gongkai.batch.executors import (
     DaskExecutor,
     LocalProcessExecutor,
     PoolSettings,
     WorkerStartError,
 )
+from gongkai.batch.inprocess import InProcessExecutor, small_enough
 from gongkai.batch.inputs import ScanRules, Shard, iter_input_files, plan_batch
 from gongkai.batch.manifest import Manifest, ManifestError
-from gongkai.batch.outcome import DocumentOutcome
+from gongkai.batch.outcome import DocumentOutcome, Task
 from gongkai.batch.progress import Reporter, SilentReporter
 from gongkai.dataset.parts import DatasetFiles, new_part_id, new_run_id
 from gongkai.model.settings import ExtractSettings
 
 __all__ = ["BatchFatalError", "BatchOptions", "BatchSummary", "iter_input_files", "run_batch"]
 
-# A part is written when this many documents are buffered, or this long after the last one.
-DEFAULT_CHUNK_DOCS = 200
-DEFAULT_FLUSH_S = 60.0
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_FATAL, EXIT_NOTHING_TO_DO = 0, 1, 2, 3, 99
 
@@ -58,6 +57,9 @@ class BatchOptions(PoolSettings):
     dask_client: Any = None  # an existing distributed.Client (tests, notebooks)
     chunk_docs: int = DEFAULT_CHUNK_DOCS
     flush_s: float = DEFAULT_FLUSH_S
+    # auto: a run of a few small files is extracted in this process (batch/inprocess.py);
+    # never: always on worker processes (isolation from crashes, hard time limits)
+    in_process: str = "auto"
 
 
 @dataclass(slots=True)
@@ -208,7 +210,10 @@ def _exclusive(files: DatasetFiles) -> Iterator[None]:
         handle.close()
 
 
-def _make_executor(settings: ExtractSettings, options: BatchOptions) -> LocalProcessExecutor | DaskExecutor:
+def _make_executor(settings: ExtractSettings, options: BatchOptions,
+                   tasks: list[Task]) -> LocalProcessExecutor | DaskExecutor | InProcessExecutor:
+    if options.executor == "local" and options.in_process == "auto" and small_enough(tasks):
+        return InProcessExecutor(settings, options.timeout_s)
     if options.executor == "dask":
         return DaskExecutor(settings, scheduler=options.scheduler, client=options.dask_client,
                             timeout_s=options.timeout_s)
@@ -264,7 +269,7 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     for outcome in plan.immediate:
         _record(outcome, sink, summary, reporter)
     if plan.tasks:
-        executor = _make_executor(settings, options)
+        executor = _make_executor(settings, options, plan.tasks)
         for outcome in executor.run(plan.tasks):
             _record(outcome, sink, summary, reporter)
     sink.flush()

@@ -20,8 +20,12 @@ from typing import Annotated, Any, NoReturn
 import typer
 
 from gongkai import PIPELINE_VERSION
-from gongkai.batch.executors import DEFAULT_MAX_TASKS_PER_WORKER, DEFAULT_TIMEOUT_S, DEFAULT_WORKER_MEMORY_MB
-from gongkai.batch.runner import DEFAULT_CHUNK_DOCS
+from gongkai.batch.defaults import (
+    DEFAULT_CHUNK_DOCS,
+    DEFAULT_MAX_TASKS_PER_WORKER,
+    DEFAULT_TIMEOUT_S,
+    DEFAULT_WORKER_MEMORY_MB,
+)
 
 app = typer.Typer(
     name="gongkai",
@@ -79,13 +83,16 @@ def extract(
         help="auto (progress bar on a terminal, plain lines otherwise), rich, plain or json.")] = "auto",
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every document, not only failures.")
                        ] = False,
+    in_process: Annotated[str, typer.Option(
+        help="auto: a run of a few small files is extracted in this process (no worker start-up); "
+             "never: always use worker processes (crash isolation, hard time limits).")] = "auto",
     chunk_docs: Annotated[int, typer.Option(
         min=1, help="Documents per part file (a killed run redoes at most this many).")
     ] = DEFAULT_CHUNK_DOCS,
 ) -> None:
     """Extract every new or changed report under PATHS into the dataset at --out.
 
-    Tables written: reports, cells, checks, sections, errors (see OUTPUT.md), plus sources
+    Tables written: reports, cells, checks, sections, errors (see docs/output.md), plus sources
     (every input path). A document that cannot be processed is recorded in `errors` and
     `reports` (status failed); the rest go on. Documents already done by this version are
     skipped (see --force). Exit codes: 0 all good; 1 some documents failed or broke an
@@ -101,6 +108,8 @@ def extract(
         _usage_error(f"no such file or folder: {', '.join(map(str, missing))}")
     if executor not in {"local", "dask"}:
         _usage_error(f"--executor must be local or dask, not {executor!r}")
+    if in_process not in {"auto", "never"}:
+        _usage_error(f"--in-process must be auto or never, not {in_process!r}")
     if log_format not in LOG_FORMATS:
         _usage_error(f"--log-format must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
     try:
@@ -110,7 +119,7 @@ def extract(
     options = BatchOptions(jobs=jobs, timeout_s=timeout, max_tasks_per_worker=max_tasks_per_worker,
                            worker_memory_mb=worker_memory_mb, force=force, retry_failed=retry_failed,
                            shard=shard_spec, executor=executor, scheduler=scheduler,
-                           chunk_docs=chunk_docs)
+                           chunk_docs=chunk_docs, in_process=in_process)
     reporter = make_reporter(log_format, verbose=verbose)
     try:
         summary = run_batch(paths, out, options=options, reporter=reporter)

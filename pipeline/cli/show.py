@@ -7,10 +7,10 @@ from collections import Counter
 from rich.console import Console
 from rich.table import Table
 
-from gongkai.convert.checks import RULES
 from gongkai.model.result import CellValue, CheckStatus, ReportResult
 from gongkai.schemas.codes import APPLICANT_COLUMN_LABELS, code_index
 from gongkai.schemas.layouts import ACTIVE_ROWS, T3_COLUMNS, T4_GROUPS, t3_rows
+from gongkai.schemas.rules import RULES
 
 _GROUP_LABELS = {"review": "行政复议", "litigation.direct": "诉讼·未经复议直接起诉",
                  "litigation.after_review": "诉讼·复议后起诉"}

@@ -2,31 +2,63 @@
 
 ``detect_format`` looks at the bytes (magic numbers, markup), using the file suffix only as a
 tie-breaker, so a ``.html`` that is really a PDF or a ``.doc`` that is really an HTML page is read
-by the right reader. ``READERS`` maps a format name to the reader function, imported lazily so a
-run over text files never loads the PDF stack.
+by the right reader. ``READERS`` maps a format name to its reader (a typed function that imports
+the reader module on first use, so a run over text files never loads the PDF stack).
 """
 
 from __future__ import annotations
 
-import importlib
 import re
 import zipfile
 from collections.abc import Callable
 from io import BytesIO
 
 from gongkai.model.document import Document
-from gongkai.model.settings import ReaderSettings
+from gongkai.model.settings import ExtractSettings
 
-ReaderFn = Callable[[bytes, str, ReaderSettings], Document]
+Reader = Callable[[bytes, str, ExtractSettings], Document]
+"""A registered reader: the bytes, the source path and the settings → the intermediate Document."""
 
-# format name -> "module:function"
-READERS: dict[str, str] = {
-    "txt": "gongkai.extractors.readers.text:read",
-    "html": "gongkai.extractors.readers.html:read",
-    "md": "gongkai.extractors.readers.markdown:read",
-    "docx": "gongkai.extractors.readers.docx:read",
-    "doc": "gongkai.extractors.readers.doc:read",
-    "pdf": "gongkai.extractors.readers.pdf:read",
+
+# Each reader module is imported when first used, so a run over text files never loads the PDF stack.
+def _read_text(data: bytes, source: str, settings: ExtractSettings) -> Document:
+    from gongkai.extractors.readers import text
+    return text.read(data, source)
+
+
+def _read_html(data: bytes, source: str, settings: ExtractSettings) -> Document:
+    from gongkai.extractors.readers import html
+    return html.read(data, source)
+
+
+def _read_markdown(data: bytes, source: str, settings: ExtractSettings) -> Document:
+    from gongkai.extractors.readers import markdown
+    return markdown.read(data, source)
+
+
+def _read_docx(data: bytes, source: str, settings: ExtractSettings) -> Document:
+    from gongkai.extractors.readers import docx
+    return docx.read(data, source)
+
+
+def _read_doc(data: bytes, source: str, settings: ExtractSettings) -> Document:
+    from gongkai.extractors.readers import doc
+    return doc.read(data, source, settings.doc)
+
+
+def _read_pdf(data: bytes, source: str, settings: ExtractSettings) -> Document:
+    from gongkai.extractors.readers import pdf
+    return pdf.read(data, source, settings.pdf)
+
+
+# format name -> reader
+READERS: dict[str, Reader] = {
+    "txt": _read_text,
+    "html": _read_html,
+    "md": _read_markdown,
+    "docx": _read_docx,
+    "doc": _read_doc,
+    "pdf": _read_pdf,
 }
 
 # Suffixes gongkai picks up when it walks a folder.
@@ -40,14 +72,6 @@ _HTML_MARKERS = re.compile(
     rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p|span|br|tr|td)[\s>/]", re.IGNORECASE
 )
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
-
-
-def reader_for(fmt: str) -> ReaderFn:
-    """The reader function registered for ``fmt`` (KeyError when none is)."""
-    module_name, func_name = READERS[fmt].split(":")
-    module = importlib.import_module(module_name)
-    fn: ReaderFn = getattr(module, func_name)
-    return fn
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gongkai import PIPELINE_VERSION
 from gongkai.convert.checks import run_checks
-from gongkai.convert.formats import READERS, detect_format, reader_for
+from gongkai.convert.formats import READERS, detect_format
 from gongkai.extractors.metadata import ReportMetadata, read_metadata
 from gongkai.extractors.prose import info_fee
 from gongkai.extractors.sections import LocatedSections, locate_sections
@@ -50,7 +50,7 @@ def stage_read(ex: Extraction) -> None:
     if fmt is None or fmt not in READERS:
         raise ExtractionError("unknown_format", "the content is not text, HTML, Markdown, Word or PDF")
     ex.result.format = fmt
-    document = reader_for(fmt)(ex.data, ex.result.source_path, ex.settings.reader)
+    document = READERS[fmt](ex.data, ex.result.source_path, ex.settings)
     for issue in document.issues:
         stage = "read" if issue.page is None else f"read p{issue.page}"
         ex.result.add_error(stage, issue.code, issue.message)

@@ -18,19 +18,36 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from gongkai.batch.manifest import PartRecord
-from gongkai.batch.outcome import DocumentOutcome
 from gongkai.schemas.tables import SOURCES_SCHEMA, TABLE_NAMES, build_table
 
 UNKNOWN_YEAR = "unknown"
+
+
+class DocumentRows(Protocol):
+    """The rows of one document, as the dataset needs them (a batch's outcome is one)."""
+
+    report_id: str
+    source_path: str
+    year: int | None
+
+    def table(self, name: str) -> pa.Table: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PartRecord:
+    """A part: documents written together, one file per table (and per year partition)."""
+
+    part: str
+    years: tuple[str, ...]  # partition keys that have files for this part
 # Tables written as one folder of parts without partitioning (small, keeps its typed year column).
 FLAT_TABLES: frozenset[str] = frozenset({"reports"})
 PARTITIONED_TABLES: tuple[str, ...] = tuple(t for t in TABLE_NAMES if t not in FLAT_TABLES)
@@ -86,10 +103,10 @@ class DatasetFiles:
         files += [self.file_for(t, part.part, y) for t in PARTITIONED_TABLES for y in part.years]
         return files
 
-    def write_part(self, part_id: str, outcomes: list[DocumentOutcome]) -> PartRecord:
+    def write_part(self, part_id: str, outcomes: Sequence[DocumentRows]) -> PartRecord:
         """Write the rows of ``outcomes`` as one part (every table, one file per year)."""
         ordered = sorted(outcomes, key=lambda o: (o.source_path, o.report_id))
-        by_year: dict[str, list[DocumentOutcome]] = {}
+        by_year: dict[str, list[DocumentRows]] = {}
         for outcome in ordered:
             by_year.setdefault(year_key(outcome.year), []).append(outcome)
         for table in FLAT_TABLES:
@@ -158,7 +175,7 @@ class DatasetFiles:
         write_parquet_atomic(pa.Table.from_pylist(rows, schema=SOURCES_SCHEMA), self.out / "sources.parquet")
 
 
-def _concat(outcomes: list[DocumentOutcome], table: str) -> pa.Table:
+def _concat(outcomes: Sequence[DocumentRows], table: str) -> pa.Table:
     if not outcomes:
         return build_table(table, [])
     return pa.concat_tables([outcome.table(table) for outcome in outcomes])

@@ -39,7 +39,7 @@ class CellValue:
 
 @dataclass(slots=True)
 class CheckResult:
-    rule: str  # A1 … A6 (template_spec.md §7)
+    rule: str  # A1 … A6 (docs/form.md § Rules)
     scope: str  # the column or row the rule was applied to
     lhs: float | None
     rhs: float | None

@@ -1,4 +1,5 @@
-"""Typed settings objects (no loose kwargs). Defaults are module-level constants."""
+"""Typed settings objects (no loose kwargs): one options object per input format, gathered in
+:class:`ExtractSettings`. Defaults are module-level constants."""
 
 from __future__ import annotations
 
@@ -17,19 +18,26 @@ PDF_MIN_PAGE_CHARS = 20
 
 
 @dataclass(frozen=True, slots=True)
-class ReaderSettings:
-    """Options for the format readers."""
+class PdfOptions:
+    """Options of the PDF reader."""
 
-    pdf_bad_char_ratio: float = PDF_BAD_CHAR_RATIO
-    pdf_min_page_chars: int = PDF_MIN_PAGE_CHARS
-    # only analyse tables on pages whose text mentions tables 二–四 (fast path, see issue 4)
-    pdf_table_pages_only: bool = True
+    bad_char_ratio: float = PDF_BAD_CHAR_RATIO
+    min_page_chars: int = PDF_MIN_PAGE_CHARS
+    # only analyse tables on pages whose text mentions tables 二–四 (schemas.headings.PAGE_MARKERS)
+    table_pages_only: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class DocOptions:
+    """Options of the old binary Word (.doc) reader, which converts through LibreOffice."""
+
     libreoffice_binary: str | None = None  # None: look for soffice/libreoffice on PATH
 
 
 @dataclass(frozen=True, slots=True)
 class ExtractSettings:
-    """Options for extracting one document."""
+    """Options for extracting one document: the readers' options and the table stage's limits."""
 
-    reader: ReaderSettings = field(default_factory=ReaderSettings)
+    pdf: PdfOptions = field(default_factory=PdfOptions)
+    doc: DocOptions = field(default_factory=DocOptions)
     max_split_candidates: int = MAX_SPLIT_CANDIDATES

@@ -6,7 +6,7 @@ header spans) or a flat one, page chrome around the article, ``<br>`` inside lab
 over several ``<span>``s, ``&nbsp;`` in blank cells, T3 split into two ``<table>``s, malformed span
 values, GBK bytes with a ``<meta>`` charset, no declared charset, or a saved-page header block.
 
-Written from template_spec.md and the truth generator, independently of the reader.
+Written from docs/form.md and the truth generator, independently of the reader.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ empty below (so rows carry leading empty cells), single-value rows are ragged (n
 :class:`MarkdownVariant` switches the breakage real conversions show: missing outer pipes,
 ``|---|`` separator rows, ``<br>`` inside labels, T3's three header rows merged into one, GBK bytes.
 
-Written from template_spec.md and the truth generator, independently of the reader.
+Written from docs/form.md and the truth generator, independently of the reader.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ A :class:`Truth` holds every canonical cell value of one synthetic report (None 
 plus the printed labels a renderer needs. Renderers (text, HTML, Word, PDF …) live beside this
 module and turn a Truth into document bytes; tests then extract the document and compare.
 
-Written from template_spec.md alone, independently of the extractor code.
+Written from docs/form.md alone, independently of the extractor code.
 """
 
 from __future__ import annotations
