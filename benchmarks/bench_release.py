@@ -29,10 +29,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from gongkai.convert.checks import run_checks
 from gongkai.release.build import build_release
 from gongkai.release.settings import ReleaseSettings
 from gongkai.schemas.codes import code_index, codes_for
+from gongkai.schemas.rules import equations
 from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA
 
 # 2,846 counties × 9 bodies × 7 years ≈ 179,000 distinct (body, year): room for 100,000 reports
@@ -106,7 +106,7 @@ def _write_year(out: Path, year: int, template: str, ids: list[str], rng: np.ran
         "page": pa.nulls(m * k, pa.int16()),
         "locator": pa.array(np.tile(np.array([f"table {t} cell {j}" for j, t in enumerate(tables)], dtype=object), m)),
     }, schema=SCHEMAS["cells"])
-    specs = run_checks([], template)
+    specs = equations(template)
     n_checks = len(specs)
     lhs = rng.integers(0, 100, size=m * n_checks).astype("float64")
     fail = rng.random(m * n_checks) < 0.01
@@ -115,7 +115,7 @@ def _write_year(out: Path, year: int, template: str, ids: list[str], rng: np.ran
         "rule": pa.array(np.tile(np.array([c.rule for c in specs], dtype=object), m)),
         "scope": pa.array(np.tile(np.array([c.scope for c in specs], dtype=object), m)),
         "lhs": lhs, "rhs": lhs + fail, "status": pa.array(np.where(fail, "fail", "pass").astype(object)),
-        "cells": pa.array(np.tile(np.array([",".join(c.cells) for c in specs], dtype=object), m)),
+        "cells": pa.array(np.tile(np.array([",".join(c.codes) for c in specs], dtype=object), m)),
     }, schema=SCHEMAS["checks"])
     failed = fail.reshape(m, n_checks).sum(axis=1)
     reports["n_cells"][rows] = k  # type: ignore[index]

@@ -3,7 +3,7 @@
 ``codebook()`` has one row per column of the wide tables: the key columns, and every cell code
 with its table, Chinese row and column labels in both layouts (F2021, F2019), English label,
 unit, the layouts it is in, and the arithmetic rules it takes part in (from
-``gongkai.convert.checks``). ``vocabularies()`` lists the values of coded columns: report and
+``gongkai.schemas.rules``). ``vocabularies()`` lists the values of coded columns: report and
 check statuses, cell flags, error codes, rules, levels, body types, conflict kinds.
 """
 
@@ -14,13 +14,13 @@ from functools import cache
 
 import pandas as pd
 
-from gongkai.convert.checks import RULES, run_checks
 from gongkai.model.errors import CELL_FLAGS, ERROR_KINDS
 from gongkai.model.result import CheckStatus, Status
 from gongkai.release.english import TABLE_LABELS, english_label
 from gongkai.release.identity import BODY_TYPES, IDENTITY_STATUSES, LEVELS
 from gongkai.release.logical import CONFLICT_KINDS
 from gongkai.schemas.codes import TABLES, TEMPLATES, CellCode, code_index
+from gongkai.schemas.rules import RULES, rules_of_cell
 
 _F2019_NOTE = re.compile(r"^(?P<main>.*?)\s*\(F2019:\s*(?P<f2019>[^)]*)\)\s*$")
 
@@ -57,13 +57,8 @@ def layout_labels(label: str) -> tuple[str, str]:
 
 @cache
 def rules_by_code() -> dict[str, tuple[str, ...]]:
-    """Cell code → the rules (A1…A6) it takes part in, in either layout."""
-    found: dict[str, set[str]] = {}
-    for layout in TEMPLATES:
-        for check in run_checks([], layout):
-            for code in check.cells:
-                found.setdefault(code, set()).add(check.rule)
-    return {code: tuple(sorted(rules)) for code, rules in found.items()}
+    """Cell code → the rules (A1…A6) it takes part in, in either layout (gongkai.schemas.rules)."""
+    return {code: rules_of_cell(code) for code in code_index()}
 
 
 def table_codes(table: str) -> tuple[str, ...]:

@@ -1,6 +1,6 @@
 """Read a dataset folder written by ``gongkai extract`` (Parquet parts) as whole Arrow tables.
 
-Only the on-disk layout is relied on (OUTPUT.md): ``reports/`` parts, ``cells``, ``checks``,
+Only the on-disk layout is relied on (docs/output.md): ``reports/`` parts, ``cells``, ``checks``,
 ``errors`` hive-partitioned by ``year=``, and ``sources.parquet``. Columns the schemas of
 ``gongkai.schemas.tables`` define are cast to their declared types; extra columns (e.g. a
 ``reasons`` column of reports, crawl columns of sources) are kept; a missing optional source

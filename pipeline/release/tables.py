@@ -207,11 +207,10 @@ _DROPPED: dict[str, tuple[str, ...]] = {"cells": ("report_id",), "checks": ("rep
 
 def rules_table() -> pa.Table:
     """Every check (rule, scope) of each layout, with the cells it adds up."""
-    from gongkai.convert.checks import RULES, run_checks
-    from gongkai.schemas.codes import TEMPLATES
+    from gongkai.schemas.rules import LAYOUTS, RULES, equations
 
-    rows = [(layout, c.rule, c.scope, ",".join(c.cells), RULES[c.rule].description)
-            for layout in TEMPLATES for c in run_checks([], layout)]
+    rows = [(layout, eq.rule, eq.scope, ",".join(eq.codes), RULES[eq.rule].description)
+            for layout in LAYOUTS for eq in equations(layout)]
     names = ["template", "rule", "scope", "cells", "description"]
     return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
