@@ -64,7 +64,9 @@ def _spec(name: str) -> list[tuple[str, pa.DataType, str]]:
                 "table_templates", "n_cells", "n_values", "n_flagged", "checks_failed", "error_codes",
                 "info_fee_yuan", "info_fee_text", "pipeline_version"]
         extra = [("n_copies", pa.int32(), "number of documents (copies) of this logical report")]
-        spec = [_KEY, *_IDENTITY, *extra, *[(c, *_base("reports", c)) for c in base]]
+        own_key = ("report_key", pa.string(), "the logical report: <body_id>/<year> (doc/<report_id> when the "
+                                              "body or the year is unknown)")
+        spec = [own_key, *_IDENTITY, *extra, *[(c, *_base("reports", c)) for c in base]]
         spec[spec.index(next(s for s in spec if s[0] == "report_id"))] = (
             "report_id", pa.string(), "sha256 of the kept copy's bytes (→ sources.report_id)")
         return spec
