@@ -6,6 +6,7 @@ Exit codes (for schedulers):
   2   usage error (bad option, path does not exist)
   3   fatal: the output folder is not writable, or another run is writing to it
   99  extract found nothing new to process (everything already done: "skipped")
+release: 0 built; 2 usage error (bad option, not a dataset, no date for --version); 3 output not writable
 """
 
 from __future__ import annotations
@@ -173,6 +174,40 @@ def show(
     render_result(result)
     bad = result.status == "failed" or bool({"checks_failed", "no_values"} & set(result.reasons))
     raise typer.Exit(1 if bad else 0)
+
+
+@app.command()
+def release(
+    dataset: Annotated[Path, typer.Argument(help="A dataset folder written by `gongkai extract`.")],
+    version: Annotated[str, typer.Option("--version", help="Release version, e.g. 2026.12 (YYYY.MM gives the "
+                                                           "release date unless SOURCE_DATE_EPOCH is set).")],
+    to: Annotated[Path, typer.Option("--to", help="Release folder to write (replaced as a whole).")],
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="An earlier release folder: CHANGELOG.md lists reports added, removed and changed.")
+    ] = None,
+) -> None:
+    """Build a citable dataset release from DATASET: Parquet, CSV, XLSX, DuckDB, codebook, datapackage.json,
+    CITATION.cff, SHA256SUMS, a dataset card with coverage and plots, and a CHANGELOG.
+
+    The same dataset gives byte-identical files (the DuckDB file excepted). Exit codes: 0 built;
+    2 usage error (not a dataset, bad --previous, no release date); 3 the release folder cannot be written.
+    """
+    from gongkai.release.build import build_release
+    from gongkai.release.settings import ReleaseError, ReleaseSettings
+
+    if not dataset.is_dir():
+        _usage_error(f"no such folder: {dataset}")
+    try:
+        summary = build_release(dataset, to, ReleaseSettings(version=version, previous=previous))
+    except ReleaseError as err:
+        _usage_error(str(err))
+    except OSError as err:
+        typer.echo(f"fatal: {err}", err=True)
+        raise typer.Exit(3) from err
+    typer.echo(f"release {summary.version}: {summary.logical_reports} logical reports from {summary.documents} "
+               f"files ({summary.multi_copy_reports} with several copies, {summary.conflicts} conflicts); "
+               f"{summary.files} files in {summary.release_dir} in {summary.seconds:.1f} s")
+    raise typer.Exit(0)
 
 
 def run() -> None:  # pragma: no cover - entry for `python -m gongkai.cli.app`
