@@ -97,7 +97,8 @@ def test_the_better_copy_is_kept(release: tuple[Path, ReleaseSummary]) -> None:
     assert pingtan["format"] == "html" and pingtan["status"] == "ok"  # the text copy is partial
     sources = _parquet(release, "sources")
     legacy = sources[sources["source_path"].str.endswith("2018-legacy.txt")].iloc[0]
-    assert pd.isna(legacy["report_key"]) and legacy["status"] == "not_a_report"
+    # a pre-2019 report is a report (its legacy 统计表 is read): it has a logical report of its own
+    assert legacy["report_key"] == "350128/综合实验区/2018" and legacy["status"] == "ok"
 
 
 def test_every_wide_column_is_in_the_codebook(release: tuple[Path, ReleaseSummary]) -> None:
@@ -218,7 +219,7 @@ def test_extra_dataset_columns_are_carried(dataset: Path, tmp_path: Path) -> Non
     shutil.copytree(dataset, changed)
     for part in (changed / "reports").glob("part-*.parquet"):
         frame = pd.read_parquet(part)
-        frame["reasons"] = "table_absent:applications"
+        frame["reasons"] = [["table_absent", "checks_failed"]] * len(frame)
         frame.to_parquet(part)
     sources = pd.read_parquet(changed / "sources.parquet")
     sources["url"] = "https://www.example.gov.cn/" + sources["source_path"].map(lambda p: Path(p).name)
@@ -227,7 +228,9 @@ def test_extra_dataset_columns_are_carried(dataset: Path, tmp_path: Path) -> Non
     out = tmp_path / "release"
     build_release(changed, out, ReleaseSettings(version=VERSION))
     reports = pd.read_parquet(out / "parquet" / "reports.parquet")
-    assert set(reports["reasons"]) == {"table_absent:applications"}
+    assert {tuple(r) for r in reports["reasons"]} == {("table_absent", "checks_failed")}
+    csv_reports = pd.read_csv(out / "csv" / "reports.csv", encoding="utf-8-sig")
+    assert set(csv_reports["reasons"]) == {"table_absent;checks_failed"}  # lists joined for CSV
     released = pd.read_parquet(out / "parquet" / "sources.parquet").set_index("source_path")
     some = released.index[0]
     assert released.loc[some, "url"].endswith(Path(some).name)

@@ -63,7 +63,8 @@ def test_pure_helpers() -> None:
 def test_codebook_covers_every_code_with_both_layouts_and_english() -> None:
     book = codebook()
     cells = book[book["kind"] == "cell"]
-    assert set(cells["column"]) == set(code_index())
+    # the national form's codes; the pre-2019 legacy.* codes are not in the wide tables (yet)
+    assert set(cells["column"]) == {code for code, cell in code_index().items() if cell.table in TABLES}
     assert cells["label_en"].str.len().min() > 5
     issued = cells.set_index("column").loc["active.regulations.issued"]
     assert issued["column_label_f2021"] == "本年制发件数" and issued["column_label_f2019"] == "本年新制作数量"

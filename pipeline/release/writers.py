@@ -31,7 +31,20 @@ def write_parquet(table: pa.Table, path: Path) -> None:
                                             write_statistics=True))
 
 
+def flatten_lists(table: pa.Table, separator: str = ";") -> pa.Table:
+    """List columns (e.g. ``reports.reasons``) as text joined by ``separator``, for CSV and XLSX."""
+    import pyarrow.compute as pc
+
+    for index, field in enumerate(table.schema):
+        if pa.types.is_list(field.type) or pa.types.is_large_list(field.type):
+            as_text = pc.binary_join(table.column(index).cast(pa.list_(pa.string())), separator)
+            table = table.set_column(index, field.with_type(pa.string()), as_text)
+    return table
+
+
 def write_csv(table: pa.Table, path: Path) -> None:
+    table = flatten_lists(table)
+
     def write(fh: IO[bytes]) -> None:
         fh.write(BOM)
         pacsv.write_csv(table, fh, write_options=pacsv.WriteOptions(
