@@ -22,15 +22,39 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import sys
 import tempfile
 from collections.abc import Iterable
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, cast
 
 SCHEMA_VERSION = 1
 LEXICON_PREFIX = "lexicon-"
 _MISSING = object()
+
+
+@cache
+def import_jieba() -> ModuleType:
+    """jieba, imported once, on first use, without ``pkg_resources``.
+
+    jieba 0.42 imports setuptools' ``pkg_resources`` (~0.3 s, when setuptools is installed) only
+    to open its own data files; when that import fails it opens the same files by path. A
+    ``None`` entry in ``sys.modules`` makes the import fail (documented import-system behaviour);
+    the entry is removed again right after.
+    """
+    blocked = "pkg_resources" not in sys.modules
+    if blocked:
+        sys.modules["pkg_resources"] = cast(ModuleType, None)
+    try:
+        import jieba  # untyped: see pyproject mypy overrides
+    finally:
+        if blocked and sys.modules.get("pkg_resources") is None:
+            sys.modules.pop("pkg_resources", None)
+    jieba_module: ModuleType = jieba
+    return jieba_module
 
 
 def jieba_resource(*parts: str) -> Path:
@@ -134,8 +158,7 @@ class PrefixFreq:
 
 def build_lexicon(path: Path, dictionary: Path, idf_file: Path) -> None:
     """Write the lexicon of ``dictionary`` (jieba's dict.txt format) and ``idf_file`` to ``path``."""
-    import jieba  # untyped: see pyproject mypy overrides
-
+    jieba = import_jieba()
     with dictionary.open("rb") as handle:
         freq, total = jieba.Tokenizer.gen_pfdict(handle)  # jieba's own parse: the same prefix dict
     idf, median = parse_idf(idf_file.read_text(encoding="utf-8"))
@@ -167,8 +190,7 @@ def open_lexicon(folder: Path | None) -> Lexicon | None:
     if folder is None:
         return None
     try:
-        import jieba
-
+        jieba = import_jieba()
         dictionary, idf_file = jieba_resource("dict.txt"), jieba_resource("analyse", "idf.txt")
         path = folder / f"{LEXICON_PREFIX}{_stamp(jieba.__version__, (dictionary, idf_file))}.cache"
         if not path.is_file():

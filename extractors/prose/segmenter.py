@@ -10,7 +10,7 @@ failure to write a cache is silenced). Segmentation is the same either way. Ever
 offline: the dictionaries are files of the installed packages.
 
 Only the sections that need segmentation call :func:`tokenizer`, so a run that never reads
-section 五 never loads jieba.
+section 五 never imports jieba (it is imported on the first call, see :func:`lexicon.import_jieba`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ import tempfile
 from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
-import jieba  # untyped: see pyproject mypy overrides
-
-from gongkai.extractors.prose.lexicon import Lexicon, PrefixFreq, open_lexicon
+from gongkai.extractors.prose.lexicon import Lexicon, PrefixFreq, import_jieba, open_lexicon
 
 DICTIONARY_FILE = "disclosure_terms.txt"
 CACHE_PREFIX = "gongkai-jieba-"
@@ -61,8 +60,9 @@ def lexicon() -> Lexicon | None:
 
 
 @cache
-def tokenizer() -> jieba.Tokenizer:
-    """The process's jieba tokenizer with the domain dictionary loaded (built on the first call)."""
+def tokenizer() -> Any:
+    """The process's ``jieba.Tokenizer`` with the domain dictionary loaded (built on the first call)."""
+    jieba = import_jieba()
     jieba.setLogLevel(logging.CRITICAL)
     tk = jieba.Tokenizer()
     words = lexicon()
