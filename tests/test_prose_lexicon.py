@@ -6,6 +6,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from gongkai.extractors.prose import lexicon as lexicon_module
 from gongkai.extractors.prose.lexicon import Lexicon, PrefixFreq, build_lexicon, import_jieba, parse_idf
 from tests.test_samples_snapshots import DATA
 
@@ -49,3 +52,17 @@ def test_a_report_without_section_five_or_chinese_numerals_loads_neither_jieba_n
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
                           cwd=DATA.parent.parent, check=True)
     assert done.stdout.split() == ["[]", "[120.0]", "False", "False"], done.stdout + done.stderr
+
+
+def test_a_damaged_lexicon_file_is_built_anew(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dict.txt").write_text(DICTIONARY, encoding="utf-8")
+    (tmp_path / "idf.txt").write_text(IDF, encoding="utf-8")
+    monkeypatch.setattr(lexicon_module, "jieba_resource", lambda *parts: tmp_path / parts[-1])
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    first = lexicon_module.open_lexicon(cache)
+    assert first is not None and first.freq("政府") == 7 and first.freq("政府信息公开") is None
+    first.path.write_bytes(b"not a database")
+    again = lexicon_module.open_lexicon(cache)
+    assert again is not None and again.path == first.path and again.freq("政府") == 7
+    assert lexicon_module.open_lexicon(None) is None

@@ -193,8 +193,12 @@ def open_lexicon(folder: Path | None) -> Lexicon | None:
         jieba = import_jieba()
         dictionary, idf_file = jieba_resource("dict.txt"), jieba_resource("analyse", "idf.txt")
         path = folder / f"{LEXICON_PREFIX}{_stamp(jieba.__version__, (dictionary, idf_file))}.cache"
-        if not path.is_file():
-            build_lexicon(path, dictionary, idf_file)
+        if path.is_file():
+            try:
+                return Lexicon(path)
+            except (sqlite3.Error, KeyError, ValueError):  # damaged (e.g. a truncated copy): build anew
+                pass
+        build_lexicon(path, dictionary, idf_file)
         return Lexicon(path)
     except (OSError, sqlite3.Error, KeyError, ValueError):
         return None
