@@ -4,17 +4,20 @@ The section is segmented with :func:`segmenter.segment` (jieba + the disclosure-
 one-character words, numbers and the boilerplate every report repeats (:data:`STOP_WORDS`) are
 dropped; a word's weight is its frequency in the section times its IDF from jieba's bundled
 ``analyse/idf.txt`` (words it does not know, such as the dictionary's terms, get the median IDF).
-Ties are broken by the word, so the ranking is deterministic.
+Ties are broken by the word, so the ranking is deterministic. The IDF values are looked up in the
+:mod:`lexicon` file (only the section's words are read), or parsed whole when there is none.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from functools import cache
 from importlib.resources import files
 
-from gongkai.extractors.prose.segmenter import segment
+from gongkai.extractors.prose.lexicon import parse_idf
+from gongkai.extractors.prose.segmenter import lexicon, segment
 from gongkai.model.result import Keyword
 
 KEYWORD_SECTION = 5
@@ -31,15 +34,17 @@ _NOT_A_WORD = re.compile(r"^[\d\W_a-zA-Z]+$")
 
 
 @cache
-def _idf() -> tuple[dict[str, float], float]:
-    text = files("jieba").joinpath("analyse", "idf.txt").read_text(encoding="utf-8")
-    table: dict[str, float] = {}
-    for line in text.splitlines():
-        word, _, value = line.strip().partition(" ")
-        if value:
-            table[word] = float(value)
-    values = sorted(table.values())
-    return table, values[len(values) // 2]
+def _idf() -> tuple[Callable[[str], float | None], float]:
+    """A word's IDF (None when jieba does not list it), and the median IDF."""
+    words = lexicon()
+    if words is not None:
+        return words.idf, words.idf_median
+    table, median = parse_idf(files("jieba").joinpath("analyse", "idf.txt").read_text(encoding="utf-8"))
+    return table.get, median
+
+
+def _or(value: float | None, default: float) -> float:
+    return default if value is None else value
 
 
 def keywords_of(text: str, section: int = KEYWORD_SECTION, top_k: int = TOP_K) -> list[Keyword]:
@@ -52,7 +57,8 @@ def keywords_of(text: str, section: int = KEYWORD_SECTION, top_k: int = TOP_K) -
         return []
     idf, median = _idf()
     total = sum(counts.values())
-    weighted = sorted(((count * idf.get(word, median) / total, word) for word, count in counts.items()),
+    weights = {word: idf(word) for word in counts}
+    weighted = sorted(((count * _or(weights[word], median) / total, word) for word, count in counts.items()),
                       key=lambda pair: (-pair[0], pair[1]))
     return [Keyword(section, rank, word, round(weight, 6), counts[word])
             for rank, (weight, word) in enumerate(weighted[:top_k], start=1)]
