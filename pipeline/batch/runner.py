@@ -31,6 +31,7 @@ from gongkai.batch.inputs import ScanRules, Shard, iter_input_files, plan_batch
 from gongkai.batch.manifest import Manifest, ManifestError
 from gongkai.batch.outcome import DocumentOutcome, Task
 from gongkai.batch.progress import Reporter, SilentReporter
+from gongkai.batch.provenance import load_crawl_provenance
 from gongkai.dataset.parts import DatasetFiles, new_part_id, new_run_id
 from gongkai.model.settings import ExtractSettings
 
@@ -254,6 +255,7 @@ def run_batch(paths: Iterable[Path], out_dir: Path, settings: ExtractSettings | 
 
 def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, settings: ExtractSettings,
          options: BatchOptions, reporter: Reporter, summary: BatchSummary) -> None:
+    paths = list(paths)
     for legacy in files.remove_legacy_files():
         reporter.note(f"removed {legacy} of the old single-file layout")
     removed = files.remove_orphans(manifest.parts())
@@ -275,7 +277,7 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     sink.flush()
     summary.parts_written = sink.parts_written
     summary.parts_rewritten += _collect_garbage(files, manifest, sink)
-    files.write_sources(manifest.sources_table_rows())
+    files.write_sources(load_crawl_provenance(paths).annotate(manifest.sources_table_rows()))
 
 
 def _record(outcome: DocumentOutcome, sink: _PartSink, summary: BatchSummary, reporter: Reporter) -> None:
