@@ -26,7 +26,7 @@ from gongkai.batch.inputs import Shard
 from gongkai.crawl.ledger import LEDGER_NAME, Ledger
 from gongkai.crawl.sites import SiteProfile
 
-CRAWL_DIR = "_crawl"  # under --out: ledger, WARC files, Scrapy job state, lock
+CRAWL_DIR = "_crawl"  # under --out: ledger, WARC files, Scrapy job state (JOBDIR job/), lock
 EXIT_OK, EXIT_SITE_FAILED, EXIT_USAGE, EXIT_FATAL = 0, 1, 2, 3
 USER_AGENT = f"gongkai-crawler/{PIPELINE_VERSION} (government information-disclosure annual reports; polite: robots.txt, 1 connection per host)"
 
@@ -115,6 +115,21 @@ def scrapy_settings(settings: CrawlSettings, crawl_dir: Path) -> dict[str, Any]:
     }
 
 
+JOB_CLOSED_MARK = "job.closed"
+
+
+def _discard_killed_job(crawl_dir: Path) -> None:
+    """Scrapy writes its JOBDIR queue consistently only when it closes. A job folder without the
+    mark of a graceful stop is from a killed crawl: its queue may be torn, so it is dropped and the
+    run resumes from the ledger (reports already saved are not fetched again)."""
+    job, mark = crawl_dir / "job", crawl_dir / JOB_CLOSED_MARK
+    if job.exists() and not mark.exists():
+        logging.getLogger("gongkai").warning("the last crawl into %s was killed: resuming from the ledger",
+                                             crawl_dir.parent)
+        shutil.rmtree(job, ignore_errors=True)
+    mark.unlink(missing_ok=True)
+
+
 def run_crawl(sites: list[SiteProfile], out_dir: Path, settings: CrawlSettings | None = None) -> CrawlSummary:
     """Crawl this shard's ``sites`` into ``out_dir``; raises CrawlFatalError when it cannot run."""
     from scrapy.crawler import CrawlerProcess
@@ -136,6 +151,7 @@ def run_crawl(sites: list[SiteProfile], out_dir: Path, settings: CrawlSettings |
     except OSError as err:
         lock.close()
         raise CrawlFatalError(f"another crawl is writing to {out_dir}") from err
+    _discard_killed_job(crawl_dir)
     run_id = new_run_id()
     warc_name = f"warc/gongkai-{run_id}.warc.gz"
     ledger = Ledger(crawl_dir / LEDGER_NAME, run_id)
@@ -162,5 +178,7 @@ def run_crawl(sites: list[SiteProfile], out_dir: Path, settings: CrawlSettings |
         lock.close()
     if finish.get("reason") == "finished":  # a finished job leaves no state to resume
         shutil.rmtree(crawl_dir / "job", ignore_errors=True)
+    else:  # stopped gracefully (SIGINT/SIGTERM): Scrapy saved its queue in job/, trusted next time
+        (crawl_dir / JOB_CLOSED_MARK).touch()
     return CrawlSummary(run_id, str(out_dir), warc_name, [s.id for s in mine], counts, failed,
                         time.monotonic() - started, finish.get("reason", ""))

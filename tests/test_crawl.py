@@ -1,0 +1,224 @@
+"""The crawler against the fixture site (tests/crawl_site) on 127.0.0.1: a first crawl fetches
+every report, a second only re-checks list pages (304), a killed crawl resumes without refetching,
+nothing off the allowed hosts is requested, and crawl -> extract gives sources naming URL and WARC
+record. Each crawl runs in a subprocess (Scrapy's reactor cannot restart in one process)."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("scrapy")
+pytest.importorskip("warcio")
+
+from warcio.archiveiterator import ArchiveIterator
+
+from tests.crawl_site.server import LoggedRequest, SiteServer, serve_site
+from tests.crawl_site.site import SITES_YAML
+
+FAST = ["--delay", "0", "--timeout", "0.5", "--retries", "1", "--backoff", "0.05", "--max-retry-after", "1.5",
+        "--max-mb", "5"]
+REPO = Path(__file__).resolve().parent.parent
+
+
+def crawl_command(sites: Path, out: Path, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "gongkai.crawl", str(sites), "--out", str(out), *FAST, *extra]
+
+
+def run_crawl(sites: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(crawl_command(sites, out, *extra), capture_output=True, text=True, timeout=90,
+                          cwd=REPO, check=False)
+
+
+def ledger_rows(out: Path, sql: str) -> list[tuple[object, ...]]:
+    with sqlite3.connect(out / "_crawl" / "ledger.sqlite") as db:
+        return db.execute(sql).fetchall()
+
+
+@dataclass
+class Crawled:
+    server: SiteServer
+    sites: Path
+    out: Path
+    first: list[LoggedRequest]
+    second: list[LoggedRequest]
+    first_rc: int
+    second_rc: int
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
+    tmp = tmp_path_factory.mktemp("crawl")
+    with serve_site() as server:
+        sites = tmp / "sites.yaml"
+        sites.write_text(SITES_YAML.format(origin=server.site.origin), encoding="utf-8")
+        out = tmp / "raw"
+        first = run_crawl(sites, out)
+        assert first.returncode == 0, first.stderr[-3000:]
+        time.sleep(2.2)  # let the slow page's server thread finish before the log is read
+        first_log = server.requests()
+        server.clear()
+        second = run_crawl(sites, out)
+        yield Crawled(server, sites, out, first_log, server.requests(), first.returncode, second.returncode)
+
+
+def paths(log: list[LoggedRequest]) -> list[str]:
+    return [r.path for r in log]
+
+
+def test_first_crawl_saves_every_report(crawled: Crawled) -> None:
+    site = crawled.server.site
+    saved = {row[0]: row for row in ledger_rows(crawled.out, "SELECT url, path, sha256 FROM files")}
+    assert set(saved) == {site.origin + p for p in site.reports}
+    for path, source in site.reports.items():
+        _, relative, sha = saved[site.origin + path]
+        data = (crawled.out / str(relative)).read_bytes()
+        assert data == source.read_bytes() and hashlib.sha256(data).hexdigest() == sha
+    # GBK titles came through decoded
+    titles = {str(r[0]) for r in ledger_rows(crawled.out, "SELECT title FROM files WHERE site='hanweb-city'")}
+    assert titles == {"某市2023年政府信息公开工作年度报告", "某市2022年政府信息公开工作年度报告"}
+    # every list page of every family was visited, non-reports never were
+    assert site.list_pages <= set(paths(crawled.first))
+    assert not {"/trs/202501/t20250110_9.html", "/art/2024/1/10/art_123_9.html",
+                "/gkmlpt/content/5/9/post_9.html"} & set(paths(crawled.first))
+
+
+def test_walls_and_failures_are_recorded_not_circumvented(crawled: Crawled) -> None:
+    origin = crawled.server.site.origin
+    status = {str(r[0])[len(origin):]: (r[1], r[2]) for r in ledger_rows(crawled.out, "SELECT url, status, reason FROM urls")}
+    assert status["/art/2024/1/17/art_123_3.html"] == ("blocked", "js_challenge")
+    assert status["/gkmlpt/content/5/2/post_2.html"] == ("blocked", "anti_bot_412")
+    assert status["/gkmlpt/content/5/3/post_3.html"] == ("blocked", "redirect_to_home")
+    assert status["/generic/files/huge.pdf"] == ("failed", "too_large")
+    assert status["/generic/slow.html"] == ("failed", "timeout")
+    assert status["/generic/loop1.html"] == ("failed", "redirect_loop")
+    assert status["/generic/err500.html"] == ("failed", "http_500")
+    assert status["/trs/gone.html"] == ("failed", "http_404")
+    assert status["/private/t3.html"] == ("disallowed", "robots.txt")
+    assert status["/generic/redirect-off.html"][0] == "offsite"
+    # the challenge page was fetched once (no retry with cookies), the 412 once
+    assert paths(crawled.first).count("/art/2024/1/17/art_123_3.html") == 1
+    assert paths(crawled.first).count("/gkmlpt/content/5/2/post_2.html") == 1
+
+
+def test_polite_and_inside_the_allowed_hosts(crawled: Crawled) -> None:
+    host = crawled.server.site.origin.removeprefix("http://")
+    for log in (crawled.first, crawled.second):
+        assert {r.host for r in log} == {host}  # localhost links and redirects never followed
+        assert all(r.user_agent.startswith("gongkai-crawler/") for r in log)
+        assert "/private/t3.html" not in paths(log)
+    assert paths(crawled.first)[0] == "/robots.txt"
+    # 503 + Retry-After: 1, then fetched; 500 retried once; the timeout retried once
+    assert paths(crawled.first).count("/module/download/downfile/2022report.docx") == 2
+    assert paths(crawled.first).count("/generic/err500.html") == 2
+    assert paths(crawled.first).count("/generic/slow.html") == 2
+
+
+def test_second_crawl_fetches_only_list_pages_with_304(crawled: Crawled) -> None:
+    assert crawled.second_rc == 0
+    requests = [r for r in crawled.second if r.path != "/robots.txt"]
+    assert set(paths(requests)) == crawled.server.site.list_pages
+    assert len(requests) == len(crawled.server.site.list_pages)
+    assert all(r.conditional and r.status == 304 for r in requests)
+
+
+def test_warc_holds_every_response_and_revisits(crawled: Crawled) -> None:
+    files = ledger_rows(crawled.out, "SELECT url, sha256, warc_file, warc_record_id FROM files")
+    runs = ledger_rows(crawled.out, "SELECT warc_file FROM runs ORDER BY started_at")
+    assert len(runs) == 2
+    records: dict[str, tuple[str, str, bytes]] = {}
+    for (warc,) in runs:
+        with gzip.open(crawled.out / "_crawl" / str(warc), "rb") as raw, open(crawled.out / "_crawl" / str(warc), "rb") as fh:
+            assert raw.read(4) == b"WARC"
+            for record in ArchiveIterator(fh):
+                records[record.rec_headers.get_header("WARC-Record-ID")] = (
+                    record.rec_type, record.rec_headers.get_header("WARC-Target-URI"), record.content_stream().read())
+    for url, sha, warc, record_id in files:
+        assert warc == runs[0][0]
+        kind, target, payload = records[str(record_id)]
+        assert (kind, target) == ("response", url) and hashlib.sha256(payload).hexdigest() == sha
+    second = [r for r in records.values() if r[0] == "revisit"]
+    assert len(second) == len(crawled.server.site.list_pages)
+
+
+def test_killed_crawl_resumes_without_refetching(tmp_path: Path) -> None:
+    with serve_site() as server:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(SITES_YAML.format(origin=server.site.origin), encoding="utf-8")
+        out = tmp_path / "raw"
+        command = crawl_command(sites, out)
+        command[command.index("--delay") + 1] = "0.25"
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        saved: list[tuple[object, ...]] = []
+        while time.monotonic() < deadline and process.poll() is None:
+            if (out / "_crawl" / "ledger.sqlite").exists():
+                try:
+                    saved = ledger_rows(out, "SELECT url FROM files")
+                except sqlite3.Error:
+                    saved = []
+                if len(saved) >= 2:
+                    break
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        done_before = {str(r[0]) for r in ledger_rows(out, "SELECT url FROM urls WHERE status='ok' AND kind!='list'")}
+        assert 2 <= len(ledger_rows(out, "SELECT url FROM files")) < len(server.site.reports)
+        time.sleep(2.2)
+        server.clear()
+        resumed = run_crawl(sites, out)
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+        refetched = {server.site.origin + r.path for r in server.requests()} & done_before
+        assert refetched == set()
+        saved_urls = {str(r[0]) for r in ledger_rows(out, "SELECT url FROM files")}
+        assert saved_urls == {server.site.origin + p for p in server.site.reports}
+
+
+def test_crawl_then_extract_names_url_and_warc_record(crawled: Crawled, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from gongkai.batch.runner import BatchOptions, run_batch
+
+    summary = run_batch([crawled.out], tmp_path / "ds", options=BatchOptions(jobs=1))
+    assert summary.listed == len(crawled.server.site.reports)  # _crawl/ is not an input
+    sources = pd.read_parquet(tmp_path / "ds" / "sources.parquet")
+    files = ledger_rows(crawled.out, "SELECT path, url, warc_record_id FROM files")
+    by_path = {os.path.abspath(p): row for p, row in zip(sources["source_path"], sources.to_dict("records"),
+                                                         strict=True)}
+    for path, url, record_id in files:
+        row = by_path[os.path.abspath(crawled.out / str(path))]
+        assert (row["url"], row["warc_record_id"]) == (url, record_id)
+        assert str(row["warc_file"]).startswith("_crawl/warc/") and row["fetched_at"] is not pd.NaT
+    reports = pd.read_parquet(tmp_path / "ds" / "reports")
+    cells = pd.read_parquet(tmp_path / "ds" / "cells")
+    huaian = reports[reports["issuer"] == "淮安市人民政府"]
+    assert set(huaian["year"]) == {2024}
+    values = cells[cells["report_id"].isin(huaian["report_id"])].set_index("cell")["value"]
+    assert values["active.regulations.in_force"] == 11
+    assert values["active.licensing.decisions"] == 447228
+
+
+def test_nightly_chains_crawl_and_extract(crawled: Crawled, tmp_path: Path) -> None:
+    import json
+
+    raw = tmp_path / "raw"
+    result = subprocess.run(
+        [sys.executable, "-m", "gongkai.cli.app", "nightly", str(crawled.sites), "--raw", str(raw),
+         "--out", str(tmp_path / "ds"), *[f"--crawl-option={o}" for o in FAST]],
+        capture_output=True, text=True, timeout=120, cwd=REPO, check=False)
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert [s["step"] for s in report["steps"]] == ["crawl", "extract", "release"]
+    assert report["steps"][0]["exit_code"] == 0 and report["steps"][2]["note"].startswith("skipped")
+    assert result.returncode == report["exit_code"] in {0, 1}
+    assert (tmp_path / "ds" / "sources.parquet").is_file()
