@@ -162,7 +162,8 @@ def test_provenance_and_crawl_folder_not_listed(tmp_path: Path) -> None:
     db.commit()
     db.close()
     assert list(iter_input_files([tmp_path])) == [tmp_path / "s" / "r.pdf"]
-    rows = load_crawl_provenance([tmp_path]).annotate([
+    listed = [str(tmp_path / "s" / "r.pdf"), "/elsewhere/copy.pdf", "/elsewhere/other.pdf"]
+    rows = load_crawl_provenance(listed).annotate([
         {"source_path": str(tmp_path / "s" / "r.pdf"), "report_id": "zzz"},
         {"source_path": "/elsewhere/copy.pdf", "report_id": "abc"},
         {"source_path": "/elsewhere/other.pdf", "report_id": "def"}])

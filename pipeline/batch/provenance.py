@@ -1,4 +1,4 @@
-"""Where a crawled input came from: the crawl records under ``<input folder>/_crawl/``.
+"""Where a crawled input came from: the crawl records in a ``_crawl/`` folder beside or above it.
 
 ``gongkai crawl`` writes ``_crawl/ledger.sqlite`` with a ``files`` table: for every file it saved,
 its path (relative to the crawl's --out), the sha256 of its bytes (= report_id), the URL, the WARC
@@ -57,25 +57,52 @@ def _timestamp(text: str | None) -> datetime | None:
         return None
 
 
-def load_crawl_provenance(paths: Iterable[Path]) -> CrawlProvenance:
-    """The crawl records of every input folder that has them (unreadable ledgers are ignored)."""
-    provenance = CrawlProvenance()
-    for folder in paths:
-        ledger = folder / CRAWL_RECORDS_DIR / CRAWL_LEDGER
-        if not folder.is_dir() or not ledger.is_file():
-            continue
+def _read_ledger(ledger: Path, provenance: CrawlProvenance) -> None:
+    folder = ledger.parent.parent
+    try:
+        db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30.0)
         try:
-            db = sqlite3.connect(f"file:{ledger}?mode=ro", uri=True, timeout=30.0)
-            try:
-                rows = db.execute("SELECT path, sha256, url, warc_file, warc_record_id, fetched_at FROM files "
-                                  "ORDER BY fetched_at").fetchall()
-            finally:
-                db.close()
-        except sqlite3.Error:
-            continue
-        for path, sha256, url, warc_file, record_id, fetched_at in rows:
-            warc = f"{CRAWL_RECORDS_DIR}/{warc_file}" if warc_file else None
-            crawled = CrawledFile(url, warc, record_id, _timestamp(fetched_at))
-            provenance.by_path[os.path.abspath(folder / path)] = crawled
-            provenance.by_sha256[sha256] = crawled
+            rows = db.execute("SELECT path, sha256, url, warc_file, warc_record_id, fetched_at FROM files "
+                              "ORDER BY fetched_at").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return  # not a crawl ledger, or unreadable: no provenance from it
+    for path, sha256, url, warc_file, record_id, fetched_at in rows:
+        warc = f"{CRAWL_RECORDS_DIR}/{warc_file}" if warc_file else None
+        crawled = CrawledFile(url, warc, record_id, _timestamp(fetched_at))
+        provenance.by_path[os.path.abspath(folder / path)] = crawled
+        provenance.by_sha256[sha256] = crawled
+
+
+def _ledger_above(directory: str, cache: dict[str, str | None]) -> str | None:
+    """The nearest ``_crawl/ledger.sqlite`` in ``directory`` or a folder above it."""
+    trail = []
+    current = directory
+    found: str | None = None
+    while current not in cache:
+        trail.append(current)
+        candidate = os.path.join(current, CRAWL_RECORDS_DIR, CRAWL_LEDGER)
+        if os.path.isfile(candidate):
+            found = candidate
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    else:
+        found = cache[current]
+    for visited in trail:
+        cache[visited] = found
+    return found
+
+
+def load_crawl_provenance(source_paths: Iterable[str]) -> CrawlProvenance:
+    """The crawl records that cover ``source_paths``: every ``_crawl/ledger.sqlite`` in a folder
+    holding one of them or above it (so a parent of several crawl outputs works as the input)."""
+    provenance = CrawlProvenance()
+    cache: dict[str, str | None] = {}
+    ledgers = {_ledger_above(os.path.dirname(os.path.abspath(p)), cache) for p in source_paths}
+    for ledger in sorted(ledger for ledger in ledgers if ledger):
+        _read_ledger(Path(ledger), provenance)
     return provenance

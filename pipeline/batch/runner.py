@@ -255,7 +255,6 @@ def run_batch(paths: Iterable[Path], out_dir: Path, settings: ExtractSettings | 
 
 def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, settings: ExtractSettings,
          options: BatchOptions, reporter: Reporter, summary: BatchSummary) -> None:
-    paths = list(paths)
     for legacy in files.remove_legacy_files():
         reporter.note(f"removed {legacy} of the old single-file layout")
     removed = files.remove_orphans(manifest.parts())
@@ -277,7 +276,8 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     sink.flush()
     summary.parts_written = sink.parts_written
     summary.parts_rewritten += _collect_garbage(files, manifest, sink)
-    files.write_sources(load_crawl_provenance(paths).annotate(manifest.sources_table_rows()))
+    rows = manifest.sources_table_rows()
+    files.write_sources(load_crawl_provenance(str(r["source_path"]) for r in rows).annotate(rows))
 
 
 def _record(outcome: DocumentOutcome, sink: _PartSink, summary: BatchSummary, reporter: Reporter) -> None:
