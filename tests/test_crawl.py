@@ -66,7 +66,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
         out = tmp / "raw"
         first = run_crawl(sites, out)
         assert first.returncode == 0, first.stderr[-3000:]
-        time.sleep(2.2)  # let the slow page's server thread finish before the log is read
+        time.sleep(1.2)  # let the slow page's server thread finish before the log is read
         first_log = server.requests()
         server.clear()
         second = run_crawl(sites, out)
@@ -175,7 +175,7 @@ def test_killed_crawl_resumes_without_refetching(tmp_path: Path) -> None:
         process.wait(timeout=10)
         done_before = {str(r[0]) for r in ledger_rows(out, "SELECT url FROM urls WHERE status='ok' AND kind!='list'")}
         assert 2 <= len(ledger_rows(out, "SELECT url FROM files")) < len(server.site.reports)
-        time.sleep(2.2)
+        time.sleep(1.2)
         server.clear()
         resumed = run_crawl(sites, out)
         assert resumed.returncode == 0, resumed.stderr[-3000:]
@@ -209,6 +209,7 @@ def test_crawl_then_extract_names_url_and_warc_record(crawled: Crawled, tmp_path
     assert values["active.licensing.decisions"] == 447228
 
 
+@pytest.mark.slow  # the chain's control flow is tested fast in test_crawl_nightly.py
 def test_nightly_chains_crawl_and_extract(crawled: Crawled, tmp_path: Path) -> None:
     import json
 
@@ -222,3 +223,36 @@ def test_nightly_chains_crawl_and_extract(crawled: Crawled, tmp_path: Path) -> N
     assert report["steps"][0]["exit_code"] == 0 and report["steps"][2]["note"].startswith("skipped")
     assert result.returncode == report["exit_code"] in {0, 1}
     assert (tmp_path / "ds" / "sources.parquet").is_file()
+
+
+@pytest.mark.slow
+def test_graceful_stop_keeps_the_jobdir_queue(tmp_path: Path) -> None:
+    with serve_site() as server:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(SITES_YAML.format(origin=server.site.origin), encoding="utf-8")
+        out = tmp_path / "raw"
+        command = crawl_command(sites, out)
+        command[command.index("--delay") + 1] = "0.25"
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if len(ledger_rows(out, "SELECT url FROM files")) >= 1:
+                    break
+            except sqlite3.Error:
+                pass
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)  # Scrapy stops gracefully and saves its queue
+        assert process.wait(timeout=30) == 0
+        assert (out / "_crawl" / "job.closed").exists() and (out / "_crawl" / "job" / "requests.queue").is_dir()
+        done_before = {str(r[0]) for r in ledger_rows(out, "SELECT url FROM urls WHERE status='ok' AND kind!='list'")}
+        time.sleep(1.2)
+        server.clear()
+        resumed = run_crawl(sites, out)
+        assert resumed.returncode == 0, resumed.stderr[-3000:]
+        assert not {server.site.origin + r.path for r in server.requests()} & done_before
+        reports = [r.path for r in server.requests() if r.path in server.site.reports and r.status != 503]
+        assert len(reports) == len(set(reports))  # the restored queue and the new walk do not double up
+        assert {str(r[0]) for r in ledger_rows(out, "SELECT url FROM files")} == {
+            server.site.origin + p for p in server.site.reports}
+        assert not (out / "_crawl" / "job").exists()  # a finished job leaves no queue behind

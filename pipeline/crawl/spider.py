@@ -87,8 +87,13 @@ class OffsiteRequest(IgnoreRequest):
     """A request for a host the site profile does not allow."""
 
 
+class AlreadyFetched(IgnoreRequest):
+    """A report URL the ledger already holds (a request restored from JOBDIR, or queued twice)."""
+
+
 class HostGuardMiddleware:
-    """Drop any request (a link, a redirect target) outside its site's allowed hosts."""
+    """Drop any request (a link, a redirect target) outside its site's allowed hosts, and any
+    detail page or attachment the ledger already holds."""
 
     def __init__(self, context: CrawlContext) -> None:
         self.context = context
@@ -104,6 +109,11 @@ class HostGuardMiddleware:
         if not self.context.site(site_id).allows(request.url):
             self.context.counts["offsite"] += 1
             raise OffsiteRequest(f"offsite: {urlsplit(request.url).netloc}")
+        if request.meta.get("kind") != LIST and "redirect_urls" not in request.meta:
+            state = self.context.ledger.state(request.meta.get("gongkai_url", request.url))
+            if state is not None and state.status == DONE:
+                self.context.counts["already_fetched"] += 1
+                raise AlreadyFetched(request.url)
 
 
 def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
@@ -310,6 +320,8 @@ class ReportSpider(Spider):
         if "site" not in meta:
             return
         error = failure.value
+        if isinstance(error, AlreadyFetched):
+            return
         message = str(error)
         status = "failed"
         if isinstance(error, OffsiteRequest):

@@ -86,7 +86,7 @@ def _handler(state: SiteServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             if path in site.slow:
-                time.sleep(2.0)
+                time.sleep(1.0)
                 self._send(200, b"<html>late</html>", [("Content-Type", "text/html")])
                 return
             if path in site.retry_after_once and path not in state.served_once:

@@ -45,7 +45,7 @@ class FixtureSite:
     pages: dict[str, Page] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)  # path -> Location
     huge: set[str] = field(default_factory=set)  # declares 300 MB
-    slow: set[str] = field(default_factory=set)  # answers after 2 s
+    slow: set[str] = field(default_factory=set)  # answers after 1 s
     retry_after_once: set[str] = field(default_factory=set)  # 503 + Retry-After: 1 on the first request
     # the report files a full crawl must save: URL path -> the test file served there
     reports: dict[str, Path] = field(default_factory=dict)
