@@ -8,6 +8,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -24,6 +25,7 @@ pytest.importorskip("warcio")
 
 from warcio.archiveiterator import ArchiveIterator
 
+from gongkai.crawl.ledger import CRAWL_REASONS
 from tests.crawl_site.server import LoggedRequest, SiteServer, serve_site
 from tests.crawl_site.site import SITES_YAML
 
@@ -107,6 +109,8 @@ def test_walls_and_failures_are_recorded_not_circumvented(crawled: Crawled) -> N
     assert status["/trs/gone.html"] == ("failed", "http_404")
     assert status["/private/t3.html"] == ("disallowed", "robots.txt")
     assert status["/generic/redirect-off.html"][0] == "offsite"
+    for (reason,) in ledger_rows(crawled.out, "SELECT DISTINCT reason FROM urls WHERE reason != ''"):
+        assert re.sub(r"^http_\d{3}$", "http_NNN", str(reason)) in CRAWL_REASONS or str(reason).startswith("offsite")
     # the challenge page was fetched once (no retry with cookies), the 412 once
     assert paths(crawled.first).count("/art/2024/1/17/art_123_3.html") == 1
     assert paths(crawled.first).count("/gkmlpt/content/5/2/post_2.html") == 1

@@ -29,6 +29,36 @@ from gongkai.crawl.pages import Link
 LEDGER_NAME = "ledger.sqlite"
 DONE = "ok"  # detail pages and attachments with this status are never fetched again
 
+# The statuses of ``urls.status`` and the reasons of ``urls.reason`` (stable codes: append, never
+# rename). ``http_NNN`` stands for any HTTP status the server answered with.
+CRAWL_STATUSES: dict[str, str] = {
+    "ok": "fetched (200); a detail page or attachment in this state is never fetched again",
+    "not_modified": "a list page the server answered 304 to a conditional GET",
+    "blocked": "an anti-bot wall or block; recorded, never circumvented; tried again after a wait",
+    "failed": "an error (HTTP status, timeout, size, redirect loop); tried again after a wait",
+    "disallowed": "robots.txt disallows the URL for this user agent",
+    "offsite": "a redirect left the site's allowed hosts; not followed",
+}
+CRAWL_REASONS: dict[str, str] = {
+    "anti_bot_412": "HTTP 412 from a WAF challenge (e.g. Ruishu)",
+    "anti_bot_418": "HTTP 418 wall",
+    "anti_bot_521": "HTTP 521 from a WAF challenge (e.g. Jiasule/Knownsec)",
+    "forbidden_403 (firewall or geo-block)": "HTTP 403",
+    "unavailable_451 (legal or geo-block)": "HTTP 451",
+    "js_challenge": "a 200 with a tiny page that only runs a script setting a cookie or reloading",
+    "redirect_to_home": "a report URL redirected to the site's home page",
+    "http_NNN": "the server answered with this HTTP status (404, 500 after retries …)",
+    "timeout": "no complete answer within --timeout, after retries",
+    "too_large": "larger than --max-mb (by Content-Length or while downloading)",
+    "redirect_loop": "more redirects than allowed (a loop)",
+    "html_instead_of_document": "an attachment link answered with an HTML page",
+    "unsafe_path": "the file name would leave --out (never written)",
+    "robots.txt": "disallowed by robots.txt",
+    "offsite: HOST": "a redirect to HOST, which is not among the site's allowed hosts",
+    "304": "not modified since the last fetch",
+}
+
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS urls(url TEXT PRIMARY KEY, site TEXT NOT NULL, kind TEXT NOT NULL,
     status TEXT NOT NULL, reason TEXT, http_status INTEGER, etag TEXT, last_modified TEXT, sha256 TEXT,

@@ -17,7 +17,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -349,8 +349,6 @@ def _age_s(fetched_at: str) -> float:
 
 
 def _replace(fetch: Fetch, **changes: Any) -> Fetch:
-    from dataclasses import replace
-
     return replace(fetch, **changes)
 
 
