@@ -12,6 +12,7 @@ Reports are real files from tests/data, so an extract of the crawl yields real v
   redirect to the home page.
 - generic ``/generic/list.html`` (下一页 to a second page): the HTML report (平潭 2019), a huge
   file, a timeout, a redirect loop, a 500, a redirect to another host, a missing PDF.
+- ``/walled/list.html``: a column whose first page is a 521 wall (the crawl exits 1).
 """
 
 from __future__ import annotations
@@ -165,6 +166,9 @@ def build_site(origin: str) -> FixtureSite:
     site.redirects["/generic/loop2.html"] = "/generic/loop1.html"
     site.redirects["/generic/redirect-off.html"] = f"{offsite_host}/generic/elsewhere.pdf"
     pages["/generic/err500.html"] = Page(b"<html>error</html>", status=500, conditional=False)
+
+    # a whole column behind a WAF: the site is reported as failed (exit 1)
+    pages["/walled/list.html"] = Page(b"<html><script>var x=1;</script></html>", status=521, conditional=False)
     return site
 
 
@@ -184,4 +188,7 @@ sites:
   - id: generic-zone
     family: generic
     url: {origin}/generic/list.html
+  - id: walled-county
+    family: generic
+    url: {origin}/walled/list.html
 """
