@@ -77,14 +77,17 @@ def test_trs_list_reports_and_pagination() -> None:
 def test_hanweb_records_and_dataproxy_requests() -> None:
     site = profile("hanweb", f"{BASE}/col/col1234/index.html", page_size=10, webid="7")
     record = '<record><![CDATA[<li><a href="/art/2024/1/1/art_1234_5.html" title="2023年度报告">x</a></li>]]></record>'
-    text = f"<script type='text/xml'><datastore><recordset>{record * 1}</recordset></datastore></script>" \
+    text = "<script type='text/xml'><datastore><nextgroup><![CDATA[<a href=\"/module/web/jpage/dataproxy.jsp?" \
+           "page=1&amp;webid=3&amp;unitid=99&amp;path=/\"></a>]]></nextgroup>" \
+           f"<recordset>{record * 1}</recordset></datastore></script>" \
            "<script>var totalRecord = 25;</script>"
     links = list_links(text, f"{BASE}/col/col1234/index.html", site, 1)  # type: ignore[arg-type]
     assert links[0] == Link(f"{BASE}/art/2024/1/1/art_1234_5.html", DETAIL, "2023年度报告")
     proxies = [link.url for link in links[1:]]
     assert [p.split("?")[1].split("&")[:2] for p in proxies] == [
         ["startrecord=2", "endrecord=11"], ["startrecord=12", "endrecord=21"], ["startrecord=22", "endrecord=25"]]
-    assert all("columnid=1234" in p and "webid=7" in p and "/module/web/jpage/dataproxy.jsp" in p for p in proxies)
+    assert all("columnid=1234" in p and "webid=7" in p and "unitid=99" in p and "path=%2F" in p
+               and "/module/web/jpage/dataproxy.jsp" in p for p in proxies)
 
 
 def test_gkmlpt_json_pages() -> None:

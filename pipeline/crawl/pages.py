@@ -25,6 +25,9 @@ _TRS_PAGES = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)
 _HANWEB_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _HANWEB_TOTAL = re.compile(r"<totalrecord>\s*(\d+)\s*</totalrecord>|totalRecord\s*[:=]\s*(\d+)", re.I)
 _HANWEB_COLUMN = re.compile(r"/col/col(\d+)/")
+# the column page's own dataproxy link (in <nextgroup>): its webid, unitid, path … are reused
+_HANWEB_PROXY_LINK = re.compile(r"dataproxy\.jsp\?([^\"'<>\]\s]+)")
+_HANWEB_PAGING = {"page", "startrecord", "endrecord", "perpage"}
 _QUOTED_ATTACHMENT = re.compile(r"['\"]([^'\"\s]+?\.(?:pdf|docx?|xlsx?|wps))(?:\?[^'\"]*)?['\"]", re.I)
 _NEXT_PAGE = re.compile(r"^\s*(下一页|下页|next)\s*[>»›]?\s*$", re.I)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.I)
@@ -138,19 +141,24 @@ def hanweb_records(text: str, url: str, site: SiteProfile) -> list[Link]:
 
 
 def hanweb_pages(text: str, url: str, site: SiteProfile) -> list[Link]:
-    """The dataproxy.jsp requests for the records the column page does not hold inline."""
+    """The dataproxy.jsp requests for the records the column page does not hold inline, as GET with
+    every parameter in the query (JSP reads query and form parameters alike); the column's own
+    dataproxy link (webid, unitid, path …) gives the parameters besides the record range."""
     column = _HANWEB_COLUMN.search(urlsplit(url).path)
     total_match = _HANWEB_TOTAL.search(text)
     if column is None or total_match is None:
         return []
     total = int(total_match.group(1) or total_match.group(2))
     inline = len(_HANWEB_RECORD.findall(text))
+    own = _HANWEB_PROXY_LINK.search(text)
+    params = {k: v[0] for k, v in parse_qs(own.group(1).replace("&amp;", "&")).items()
+              if k not in _HANWEB_PAGING} if own else {}
     links: list[Link] = []
     start = inline + 1
     while start <= total and len(links) + 1 < site.max_pages:
         end = min(total, start + site.page_size - 1)
-        query = {"startrecord": start, "endrecord": end, "perpage": site.page_size,
-                 "columnid": column.group(1), "col": 1, "appid": 1}
+        query: dict[str, object] = {"startrecord": start, "endrecord": end, "perpage": site.page_size,
+                                    "col": 1, "appid": 1, **params, "columnid": column.group(1)}
         if site.webid:
             query["webid"] = site.webid
         links.append(Link(urljoin(url, "/module/web/jpage/dataproxy.jsp?" + urlencode(query)), LIST))

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
-from tests.crawl_site.site import FixtureSite, build_site
+from tests.crawl_site.site import DATAPROXY, FixtureSite, build_site
 
 LAST_MODIFIED = "Mon, 06 Jan 2025 08:00:00 GMT"
 
@@ -66,7 +67,19 @@ def _handler(state: SiteServer) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _route(self) -> str:
+            """The page key: a Hanweb dataproxy request by its record range, when it carries the
+            parameters the column page gave (webid, unitid); others by path and query."""
+            parts = urlsplit(self.path)
+            if parts.path != DATAPROXY:
+                return self.path
+            query = parse_qs(parts.query)
+            if query.get("webid") != ["1"] or query.get("unitid") != ["456"]:
+                return self.path  # -> 404
+            return f"{DATAPROXY}?startrecord={query.get('startrecord', ['?'])[0]}"
+
         def do_GET(self) -> None:
+            self.path = self._route()
             self._arrived()
             site, path = state.site, self.path
             if path in site.redirects:

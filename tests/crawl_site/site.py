@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+DATAPROXY = "/module/web/jpage/dataproxy.jsp"  # served by record range; must get webid and unitid
 DATA = Path(__file__).resolve().parent.parent / "data"
 HUAIAN_PDF = DATA / "js-huaian-city-gov-2024.pdf"
 BLANK_DOCX = DATA / "official-blank-template-2021-format.docx"
@@ -113,9 +114,8 @@ def build_site(origin: str) -> FixtureSite:
                                (4, "/art/2024/1/17/art_123_3.html", "某市2021年政府信息公开工作年度报告")]:
         xml = (f"<datastore><totalrecord>4</totalrecord><recordset>{record(href, title)}</recordset>"
                f"</datastore>").encode("gbk")
-        query = f"startrecord={start}&endrecord={start}&perpage=1&columnid=123&col=1&appid=1"
-        pages[f"/module/web/jpage/dataproxy.jsp?{query}"] = Page(xml, "text/xml")
-        site.list_pages.add(f"/module/web/jpage/dataproxy.jsp?{query}")
+        pages[f"{DATAPROXY}?startrecord={start}"] = Page(xml, "text/xml")
+        site.list_pages.add(f"{DATAPROXY}?startrecord={start}")
     pages["/art/2024/1/15/art_123_1.html"] = Page(_html("某市2023年政府信息公开工作年度报告", """
         <iframe src="/pdfjs/web/viewer.html?file=%2Fpicture%2F0%2Fs2023report.pdf" width="100%"></iframe>""",
         charset="gbk"), "text/html")
