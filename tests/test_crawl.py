@@ -193,6 +193,9 @@ def test_killed_crawl_resumes_without_refetching(tmp_path: Path) -> None:
         process.wait(timeout=10)
         done_before = {str(r[0]) for r in ledger_rows(out, "SELECT url FROM urls WHERE status='ok' AND kind!='list'")}
         assert 2 <= len(ledger_rows(out, "SELECT url FROM files")) < len(server.site.reports)
+        torn = out / "trs-huaian" / ".x.pdf.123.part"  # as a kill during a write leaves it
+        torn.parent.mkdir(exist_ok=True)
+        torn.write_bytes(b"%PDF-half")
         time.sleep(1.2)
         server.clear()
         resumed = run_crawl(sites, out)
@@ -201,6 +204,7 @@ def test_killed_crawl_resumes_without_refetching(tmp_path: Path) -> None:
         assert refetched == set()
         saved_urls = {str(r[0]) for r in ledger_rows(out, "SELECT url FROM files")}
         assert saved_urls == {server.site.origin + p for p in server.site.reports}
+        assert not torn.exists()
 
 
 def test_crawl_then_extract_names_url_and_warc_record(crawled: Crawled, tmp_path: Path) -> None:

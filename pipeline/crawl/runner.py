@@ -152,6 +152,9 @@ def run_crawl(sites: list[SiteProfile], out_dir: Path, settings: CrawlSettings |
         lock.close()
         raise CrawlFatalError(f"another crawl is writing to {out_dir}") from err
     _discard_killed_job(crawl_dir)
+    for site in mine:  # half-written files of a killed crawl (the ledger never recorded them)
+        for partial in (out_dir / site.id).glob(".*.part"):
+            partial.unlink(missing_ok=True)
     run_id = new_run_id()
     warc_name = f"warc/gongkai-{run_id}.warc.gz"
     ledger = Ledger(crawl_dir / LEDGER_NAME, run_id)
