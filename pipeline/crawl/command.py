@@ -17,16 +17,19 @@ def crawl_command(sites: Path, out: Path, *, delay: float, timeout: float, retri
                   retry_failed_after: float, shard: str, log_format: str) -> int:
     """Run one crawl and print its summary; returns the exit code."""
     try:
-        profiles = load_sites(sites)
-        shard_spec = Shard.parse(shard)
-    except (SitesFileError, ValueError) as err:
-        typer.echo(f"error: {err}", err=True)
-        return EXIT_USAGE
-    try:
         import scrapy  # noqa: F401
         import warcio  # noqa: F401
     except ImportError as err:
         typer.echo(f"error: the crawl needs the `crawl` extra (pip install 'gongkai[crawl]'): {err}", err=True)
+        return EXIT_USAGE
+    if log_format not in {"plain", "json"}:
+        typer.echo(f"error: --log-format must be plain or json, not {log_format!r}", err=True)
+        return EXIT_USAGE
+    try:
+        profiles = load_sites(sites)
+        shard_spec = Shard.parse(shard)
+    except (SitesFileError, ValueError) as err:
+        typer.echo(f"error: {err}", err=True)
         return EXIT_USAGE
     settings = CrawlSettings(delay_s=delay, timeout_s=timeout, retries=retries, backoff_s=backoff,
                              max_retry_after_s=max_retry_after, max_bytes=int(max_mb * 2**20), contact=contact,

@@ -95,7 +95,10 @@ def load_sites(path: Path) -> list[SiteProfile]:
     if path.suffix.lower() == ".csv":
         rows = [dict(r) for r in csv.DictReader(text.splitlines())]
     else:
-        import yaml
+        try:
+            import yaml
+        except ImportError as err:
+            raise SitesFileError(f"{path}: a YAML SITES file needs PyYAML (the `crawl` extra)") from err
 
         try:
             data = yaml.safe_load(text)
