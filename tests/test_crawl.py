@@ -276,3 +276,16 @@ def test_graceful_stop_keeps_the_jobdir_queue(tmp_path: Path) -> None:
         assert {str(r[0]) for r in ledger_rows(out, "SELECT url FROM files")} == {
             server.site.origin + p for p in server.site.reports}
         assert not (out / "_crawl" / "job").exists()  # a finished job leaves no queue behind
+
+
+@pytest.mark.slow
+def test_robots_crawl_delay_is_honoured(tmp_path: Path) -> None:
+    with serve_site(crawl_delay=0.4) as server:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(SITES_YAML.format(origin=server.site.origin).split("  - id: hanweb-city")[0],
+                         encoding="utf-8")
+        result = run_crawl(sites, tmp_path / "raw")
+        assert result.returncode == 0, result.stderr[-3000:]
+        arrivals = [r.at for r in server.requests()]
+        gaps = [b - a for a, b in zip(arrivals[2:], arrivals[3:], strict=False)]  # after robots + 1st page
+        assert len(gaps) >= 6 and min(gaps) >= 0.4 * 0.5  # DOWNLOAD_DELAY_JITTER: 0.5x-1.5x

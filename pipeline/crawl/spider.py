@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote, urlsplit
 
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.misc import load_object
@@ -73,6 +73,7 @@ class CrawlContext:
     retry: RetryPolicy
     refetch_failed_after_s: float = 7 * 86400.0  # a failed/blocked report URL waits this long
     counts: Counter[str] = field(default_factory=Counter)
+    crawl_delays: dict[str, float] = field(default_factory=dict)  # host:port -> robots.txt Crawl-delay
 
     def site(self, site_id: str) -> SiteProfile:
         return next(s for s in self.sites if s.id == site_id)
@@ -109,6 +110,8 @@ class HostGuardMiddleware:
         if not self.context.site(site_id).allows(request.url):
             self.context.counts["offsite"] += 1
             raise OffsiteRequest(f"offsite: {urlsplit(request.url).netloc}")
+        if urlsplit(request.url).netloc in self.context.crawl_delays:
+            request.meta["autothrottle_dont_adjust_delay"] = True  # AutoThrottle must not go below it
         if request.meta.get("kind") != LIST and "redirect_urls" not in request.meta:
             state = self.context.ledger.state(request.meta.get("gongkai_url", request.url))
             if state is not None and state.status == DONE:
@@ -175,14 +178,23 @@ def _header_list(response: Response) -> list[tuple[str, str]]:
 class ArchiveResponsesMiddleware:
     """Write every response to the run's WARC (revisit records for unchanged content)."""
 
-    def __init__(self, context: CrawlContext) -> None:
-        self.context = context
+    def __init__(self, context: CrawlContext, crawler: Any) -> None:
+        self.context, self.crawler = context, crawler
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArchiveResponsesMiddleware:
-        return cls(_context(crawler))
+        return cls(_context(crawler), crawler)
+
+    def _apply_crawl_delay(self, request: Request) -> None:
+        """Hold the host's download slot to robots.txt's Crawl-delay (Scrapy reads it but does
+        not apply it)."""
+        delay = self.context.crawl_delays.get(urlsplit(request.url).netloc)
+        slot = self.crawler.engine.downloader.slots.get(request.meta.get("download_slot"))
+        if delay and slot is not None and slot.delay < delay:
+            slot.delay = delay
 
     def process_response(self, request: Request, response: Response) -> Response:
+        self._apply_crawl_delay(request)
         known = self.context.ledger.state(request.meta.get("gongkai_url", request.url))
         headers = _header_list(response)
         sha = body_sha256(response.body)
@@ -210,6 +222,18 @@ class ReportSpider(Spider):
         self.context = context
         self._scheduled: set[str] = set()
         self._list_pages: Counter[str] = Counter()
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> ReportSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Remember the host's Crawl-delay for our user agent (the politeness floor)."""
+        delay = robotparser.crawl_delay(self.settings.get("USER_AGENT", ""))
+        if delay:
+            self.context.crawl_delays[urlsplit(request.url).netloc] = float(delay)
 
     async def start(self) -> AsyncIterator[Any]:
         for site in self.context.sites:

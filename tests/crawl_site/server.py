@@ -23,6 +23,7 @@ class LoggedRequest:
     user_agent: str
     conditional: bool
     status: int = 0  # 0 until answered
+    at: float = field(default_factory=time.monotonic)  # arrival
 
 
 @dataclass(slots=True)
@@ -130,11 +131,11 @@ class _QuietServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def serve_site() -> Iterator[SiteServer]:
+def serve_site(crawl_delay: float | None = None) -> Iterator[SiteServer]:
     """Start the fixture site on an ephemeral port of 127.0.0.1; stopped on exit."""
     server = _QuietServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
     origin = f"http://127.0.0.1:{server.server_address[1]}"
-    state = SiteServer(build_site(origin))
+    state = SiteServer(build_site(origin, crawl_delay))
     server.RequestHandlerClass = _handler(state)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

@@ -65,12 +65,13 @@ def _file(site: FixtureSite, path: str, source: Path, content_type: str) -> None
     site.reports[path] = source
 
 
-def build_site(origin: str) -> FixtureSite:
+def build_site(origin: str, crawl_delay: float | None = None) -> FixtureSite:
     site = FixtureSite(origin)
     pages = site.pages
+    delay_line = f"Crawl-delay: {crawl_delay}\n" if crawl_delay else ""
     pdf, docx, doc = "application/pdf", ("application/vnd.openxmlformats-officedocument."
                                          "wordprocessingml.document"), "application/msword"
-    pages["/robots.txt"] = Page(b"User-agent: *\nDisallow: /private/\n", "text/plain")
+    pages["/robots.txt"] = Page(f"User-agent: *\n{delay_line}Disallow: /private/\n".encode(), "text/plain")
     pages["/"] = Page(_html("某市人民政府门户网站", "<p>首页</p>"))
     offsite_host = origin.replace("127.0.0.1", "localhost")
 
