@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import time
+import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field, replace
@@ -98,6 +99,7 @@ class HostGuardMiddleware:
 
     def __init__(self, context: CrawlContext) -> None:
         self.context = context
+        self._owner: dict[str, str] = {}  # report URL -> the fetch (token) that owns it in this run
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> HostGuardMiddleware:
@@ -116,6 +118,13 @@ class HostGuardMiddleware:
             state = self.context.ledger.state(request.meta.get("gongkai_url", request.url))
             if state is not None and state.status == DONE:
                 self.context.counts["already_fetched"] += 1
+                raise AlreadyFetched(request.url)
+            # one fetch per report URL per run: its retries share its token; a second request for
+            # the URL (a JOBDIR-restored one beside the new walk's) is dropped
+            url = request.meta.get("gongkai_url", request.url)
+            token = request.meta.get("gongkai_fetch", "")
+            if self._owner.setdefault(url, token) != token:
+                self.context.counts["duplicate_dropped"] += 1
                 raise AlreadyFetched(request.url)
 
 
@@ -273,7 +282,8 @@ class ReportSpider(Spider):
                     headers["If-Modified-Since"] = state.last_modified
         yield Request(link.url, callback=self.on_response, errback=self.on_error, headers=headers,
                       dont_filter=True, priority=_PRIORITY[link.kind],
-                      meta={"site": site.id, "kind": link.kind, "title": link.title, "gongkai_url": link.url})
+                      meta={"site": site.id, "kind": link.kind, "title": link.title, "gongkai_url": link.url,
+                            "gongkai_fetch": uuid.uuid4().hex})
 
     # responses --------------------------------------------------------------------------------
     def on_response(self, response: Response) -> Iterator[Request]:
