@@ -225,6 +225,11 @@ SOURCES_SCHEMA: pa.Schema = _schema([
     _f("primary", pa.bool_(), "true for the path the reports row was written for; false for a "
        "duplicate path holding the same content", False),
     _f("extracted", pa.bool_(), "true when the content has been processed (a reports row exists)", False),
+    _f("url", pa.string(), "URL the file was fetched from, when `gongkai crawl` saved it (null otherwise)"),
+    _f("warc_file", pa.string(), "WARC file holding the response, relative to the input folder "
+       "(_crawl/warc/…)"),
+    _f("warc_record_id", pa.string(), "WARC-Record-ID of the response the file was saved from"),
+    _f("fetched_at", pa.timestamp("s", tz="UTC"), "when the crawl fetched the file (UTC)"),
 ], "every input path seen, and the report_id of its content (duplicates share one report_id)")
 
 

@@ -31,6 +31,7 @@ from gongkai.batch.inputs import ScanRules, Shard, iter_input_files, plan_batch
 from gongkai.batch.manifest import Manifest, ManifestError
 from gongkai.batch.outcome import DocumentOutcome, Task
 from gongkai.batch.progress import Reporter, SilentReporter
+from gongkai.batch.provenance import load_crawl_provenance
 from gongkai.dataset.parts import DatasetFiles, new_part_id, new_run_id
 from gongkai.model.settings import ExtractSettings
 
@@ -281,7 +282,8 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     sink.flush()
     summary.parts_written = sink.parts_written
     summary.parts_rewritten += _collect_garbage(files, manifest, sink)
-    files.write_sources(manifest.sources_table_rows())
+    rows = manifest.sources_table_rows()
+    files.write_sources(load_crawl_provenance(str(r["source_path"]) for r in rows).annotate(rows))
 
 
 def _record(outcome: DocumentOutcome, sink: _PartSink, summary: BatchSummary, reporter: Reporter) -> None:

@@ -7,6 +7,7 @@ Exit codes (for schedulers):
   3   fatal: the output folder is not writable, or another run is writing to it
   99  extract found nothing new to process (everything already done: "skipped")
 release: 0 built; 2 usage error (bad option, not a dataset, no date for --version); 3 output not writable
+`crawl` and `nightly` document their own codes (0 ok, 1 partial, 2 usage, 3 fatal).
 """
 
 from __future__ import annotations
@@ -208,6 +209,63 @@ def release(
                f"files ({summary.multi_copy_reports} with several copies, {summary.conflicts} conflicts); "
                f"{summary.files} files in {summary.release_dir} in {summary.seconds:.1f} s")
     raise typer.Exit(0)
+
+
+@app.command()
+def crawl(
+    sites: Annotated[Path, typer.Argument(help="SITES file (.yaml/.yml or .csv): one row per 年报 column.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the fetched reports (+ _crawl/).")
+                   ] = Path("data/raw"),
+    delay: Annotated[float, typer.Option(min=0, help="Seconds between requests to one host.")] = 2.0,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds one download may take.")] = 60.0,
+    retries: Annotated[int, typer.Option(min=0, help="Retries of 408/429/5xx and network errors.")] = 3,
+    backoff: Annotated[float, typer.Option(min=0, help="First retry wait in seconds (doubles).")] = 5.0,
+    max_retry_after: Annotated[float, typer.Option(min=0, help="Cap on a server's Retry-After.")] = 300.0,
+    max_mb: Annotated[float, typer.Option(min=0.001, help="Abandon downloads larger than this (MB).")] = 200.0,
+    contact: Annotated[str, typer.Option(help="E-mail or URL added to the user agent.")] = "",
+    retry_failed_after: Annotated[float, typer.Option(
+        min=0, help="Hours before a failed or blocked report URL is tried again.")] = 168.0,
+    shard: Annotated[str, typer.Option(help="Crawl only share i of N of the sites (e.g. 0/4).")] = "0/1",
+    log_format: Annotated[str, typer.Option(help="plain or json (the end-of-run summary).")] = "plain",
+) -> None:
+    """Fetch new annual reports from the sites in SITES into --out (needs the `crawl` extra).
+
+    Polite (robots.txt, one connection per host, delay + AutoThrottle, Retry-After) and
+    incremental (a ledger in OUT/_crawl/: list pages re-checked with conditional GET, reports
+    fetched once); every response is archived in OUT/_crawl/warc/ (one WARC per run). Exit
+    codes: 0 every site reached; 1 a site blocked or unreachable; 2 usage error; 3 fatal.
+    """
+    from gongkai.crawl.command import crawl_command
+
+    raise typer.Exit(crawl_command(sites, out, delay=delay, timeout=timeout, retries=retries, backoff=backoff,
+                                   max_retry_after=max_retry_after, max_mb=max_mb, contact=contact,
+                                   retry_failed_after=retry_failed_after, shard=shard, log_format=log_format))
+
+
+@app.command()
+def nightly(
+    sites: Annotated[Path, typer.Argument(help="SITES file for the crawl.")],
+    raw: Annotated[Path, typer.Option(help="Folder the crawl fills (extract input).")] = Path("data/raw"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Dataset folder (extract output).")] = Path("data/out"),
+    release_to: Annotated[Path | None, typer.Option(
+        help="Build a release here when `gongkai release` exists (else the step is skipped).")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Extract worker processes.")] = 1,
+    crawl_option: Annotated[list[str] | None, typer.Option(
+        help="An option passed to the crawl, e.g. --crawl-option=--delay=5 (repeatable).")] = None,
+) -> None:
+    """Crawl -> extract -> release, for cron/systemd/Airflow (see docs/nightly.md).
+
+    Exit codes: 0 all steps fine (nothing new is fine); 1 finished with partial failures (a site
+    blocked, a document failed); 2 usage error; 3 a step was fatal and the chain stopped.
+    """
+    from gongkai.crawl.nightly import NightlyPlan, run_nightly
+
+    if not sites.is_file():
+        _usage_error(f"no such SITES file: {sites}")
+    report = run_nightly(NightlyPlan(sites, raw, out, release_to, crawl_args=tuple(crawl_option or ()),
+                                     jobs=jobs))
+    typer.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+    raise typer.Exit(report.exit_code())
 
 
 def run() -> None:  # pragma: no cover - entry for `python -m gongkai.cli.app`
