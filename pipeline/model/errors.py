@@ -72,4 +72,8 @@ CELL_FLAGS: dict[str, str] = {
     "unreadable": "the cell text is not a number gongkai can read with certainty",
     "not_found": "the row or table holding the cell was not found in the document",
     "signed": "a sign (+/-) was printed in a cell that should hold a count (value kept as printed)",
+    "annotated": "a footnote mark (①, ¹, *) or a note (（其中修订 16 件）) was printed with the number; "
+                 "the value is the number alone, the raw text keeps the rest",
+    "header_mismatch": "the printed column headers disagree with the columns' positions in a way that cannot "
+                       "be resolved, so the value is not set",
 }
