@@ -18,7 +18,6 @@ from gongkai.model.result import CellValue
 from gongkai.schemas.codes import unit_of
 
 
-
 def cell_from_slot(table: str, code: str, slot: ValueSlot, spec: SlotSpec | None = None) -> CellValue:
     """One printed cell → CellValue: the number as printed, or null with the parser's flag."""
     parsed = parse_cell(slot.raw)
