@@ -12,6 +12,7 @@ from functools import cache
 
 from gongkai.extractors.labels import bare_label, compact, match_key, strip_annotations
 from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.headers import T3_EXPECTED, bind
 from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
 from gongkai.extractors.tables.splitting import ColumnRule, Reading, RowSum, SlotSpec, narrow
 from gongkai.model.result import CellValue, ErrorRecord
@@ -193,7 +194,19 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
             else:
                 grid_cells[code] = resolve_run(TABLE, codes, record, None)
             continue
+        binding = bind(record.header, T3_EXPECTED)
         slots = _value_slots(record, extra)
+        if slots is not None and binding.mismatch:
+            outcome.errors.append(ErrorRecord("tables", "header_mismatch",
+                                              f"三: row {record.label!r}: the applicant column header "
+                                              f"{record.header.ids if record.header else ()} cannot be matched "
+                                              "to the value columns"))
+            grid_cells[code] = [cell_not_found(TABLE, c) for c in codes]
+            for cell in grid_cells[code]:
+                cell.flag, cell.raw = "header_mismatch", " | ".join(v.raw for v in slots)
+            continue
+        if slots is not None:
+            slots = [slots[i] for i in binding.order] if binding.order is not None else slots
         if slots is None:
             outcome.errors.append(ErrorRecord("tables", "value_count_mismatch",
                                               f"三: row {record.label!r} has {len(record.values)} value cells, "

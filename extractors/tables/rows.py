@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from gongkai.extractors.labels import compact
 from gongkai.extractors.numbers import is_footnote_mark, looks_numeric
+from gongkai.extractors.tables.headers import HeaderOrder
 from gongkai.extractors.tables.splitting import BOUNDARY
 from gongkai.model.document import Cell, Locator, TableBlock
 
@@ -32,6 +33,8 @@ class RowRecord:
     values: list[ValueSlot] = field(default_factory=list)
     locator: Locator = field(default_factory=Locator)
     run: bool = False  # values[0] is a run of digits that may hold several values
+    cells: list[Cell] = field(default_factory=list)  # the grid cells of the row (grid mode only)
+    header: HeaderOrder | None = None  # the column header printed above this row (grid mode only)
 
     @property
     def has_numbers(self) -> bool:
@@ -67,7 +70,7 @@ def rows_from_grid(table: TableBlock) -> list[RowRecord]:
                 last_label = index
         label = " ".join(c.text.strip() for c in row[: last_label + 1] if c.text.strip())
         values = [ValueSlot(c.text, c.locator) for c in row[last_label + 1:]]
-        records.append(RowRecord(label=label, values=values, locator=row[0].locator))
+        records.append(RowRecord(label=label, values=values, locator=row[0].locator, cells=row))
     return records
 
 

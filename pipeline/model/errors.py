@@ -45,6 +45,8 @@ _KINDS: tuple[ErrorKind, ...] = (
               "digits of a row run together and the rules do not fix a single split"),
     ErrorKind("tables_empty", "tables", False,
               "every cell of tables 二–四 is blank: an unfilled template was published (D25)"),
+    ErrorKind("header_mismatch", "tables", False,
+              "a table's printed column headers cannot be matched to its value columns; those values are null"),
     # running
     ErrorKind("timeout", "run", True, "processing the document took longer than the time limit"),
     ErrorKind("internal_error", "run", True, "an unexpected error in gongkai (a bug: please report it)"),
