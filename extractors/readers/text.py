@@ -12,7 +12,7 @@ reader reads them (separator rows dropped): a Markdown report saved as ``.txt``.
 from __future__ import annotations
 
 from gongkai.extractors.encoding import decode_bytes
-from gongkai.extractors.readers.markdown import is_pipe_row, is_separator_row, split_row
+from gongkai.extractors.readers.markdown import is_generic_header, is_pipe_row, is_separator_row, split_row
 from gongkai.model.document import Block, Document, Locator, TableBlock, TextBlock
 
 
@@ -36,7 +36,7 @@ def text_to_blocks(text: str, first_line: int = 1) -> list[Block]:
             blocks.append(TextBlock(line.strip(), Locator(line=number)))  # a lone "a | b" line is prose
         elif piped:
             rows = [split_row(line) for _n, line in piped]
-            kept = [(n, row) for (n, _line), row in zip(piped, rows, strict=True) if not is_separator_row(row)]
+            kept = [(n, row) for (n, _line), row in zip(piped, rows, strict=True) if not is_separator_row(row) and not is_generic_header(row)]
             if kept:
                 blocks.append(TableBlock.from_rows([row for _n, row in kept], Locator(line=kept[0][0])))
         piped = []

@@ -107,13 +107,28 @@ def subtotal_column(rows: list[RowRecord]) -> int | None:
     return None
 
 
+def detached_numbers(record: RowRecord, waiting: str | None) -> bool:
+    """A numbers row without a label right below a label row without numbers (a converter split them)."""
+    return waiting is not None and not record.label.strip() and record.has_numbers
+
+
 def bind_rows(rows: list[RowRecord]) -> tuple[dict[str, RowRecord], list[RowRecord]]:
-    """Data rows bound to row codes (first occurrence wins), and data rows that bound to none."""
+    """Data rows bound to row codes (first occurrence wins), and data rows that bound to none.
+
+    A numbers row with no label directly below a bound label row with no numbers takes that label.
+    """
     bound: dict[str, RowRecord] = {}
     unbound: list[RowRecord] = []
     previous: str | None = None
+    waiting: str | None = None  # the code of the label row just seen without numbers
     for record in rows:
+        if detached_numbers(record, waiting) and waiting is not None:
+            if waiting not in bound or not bound[waiting].has_numbers:
+                bound[waiting] = record
+            waiting = None
+            continue
         code = t3_row_code(record.label, previous)
+        waiting = code if code is not None and not record.has_numbers and code not in bound else None
         if not record.values:
             if code is not None:
                 previous = code
