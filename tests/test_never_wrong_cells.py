@@ -196,7 +196,8 @@ def test_pipe_tables_in_text_file_without_separator_rows() -> None:
 
 # -- 5. Markdown from PDF converters ---------------------------------------------------------------
 
-def _converter_markdown(truth: Truth, rng: random.Random) -> bytes:
+def _converter_markdown(truth: Truth, rng: random.Random, order: tuple[int, ...] | None = None,
+                        stray: tuple[int, ...] | None = None) -> bytes:
     """T3 as an OCR/LLM converter writes it: a mini-table per row under generic headers 数据1…,
     header cells split (商业企|业), some labels on their own line above a numbers-only row, and a
     stray header row over the last rows."""
@@ -205,15 +206,17 @@ def _converter_markdown(truth: Truth, rng: random.Random) -> bytes:
         lines += [f"| {block} | {' | '.join(columns)} |", "|---|" + "---|" * len(columns)]
         lines += [f"| {label} | {' | '.join(fmt_value(truth.values[c]) for c in codes)} |" for label, codes in rows]
         lines.append("")
-    lines += [HEADINGS[2], "", f"| {T3_CORNER} | 申请人情况 |", "|---|---|",
-              "| 自然人 | 商业企 | 业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |", ""]
+    names = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+    columns = order or tuple(range(7))
+    header = " | ".join(names[i] for i in columns) if order else " | ".join(names).replace("商业企业", "商业企 | 业")
+    lines += [HEADINGS[2], "", f"| {T3_CORNER} | 申请人情况 |", "|---|---|", f"| | {header} |", ""]
     generic = "| " + " | ".join(f"数据{i}" for i in range(1, 9)) + " |"
     rows = truth.t3_rows()
     for index, (code, group, label) in enumerate(rows):
-        values = " | ".join(fmt_value(v) for v in truth.t3_row_values(code))
+        values = " | ".join(fmt_value(truth.t3_row_values(code)[i]) for i in columns)
         shown = f"{group}{label}" if group else label
         if index == len(rows) - 3:
-            lines += ["| 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |", "|---|---|---|---|---|---|---|"]
+            lines += [f"| {' | '.join(names[i] for i in stray or columns)} |", "|---|---|---|---|---|---|---|"]
         detached = rng.random()
         if detached < 0.2:  # the label alone in a one-cell row, its numbers in the next mini-table
             lines += [f"| {shown} |", "", generic, "|---" * 8 + "|", f"| | {values} |", ""]
@@ -239,6 +242,23 @@ def test_converter_markdown_is_bound_by_row_labels(seed: int) -> None:
     t3 = [c for c in truth.values if c.startswith("applications.")]
     assert all(got[c].value == truth.values[c] for c in t3), [
         (c, got[c].value, truth.values[c]) for c in t3 if got[c].value != truth.values[c]][:5]
+
+
+def test_converter_markdown_with_swapped_columns_follows_the_header() -> None:
+    truth = make_truth(44, "F2021", big=True)
+    data = _converter_markdown(truth, random.Random(44), order=(0, 1, 3, 2, 4, 5, 6))
+    result = extract_bytes(data, "converted.md")
+    got = result.cell_map()
+    assert all(got[c].value == truth.values[c] for c in truth.values if c.startswith("applications."))
+
+
+def test_converter_markdown_stray_header_that_disagrees_is_not_followed() -> None:
+    truth = make_truth(45, "F2021", big=True)
+    data = _converter_markdown(truth, random.Random(45), order=(0, 1, 3, 2, 4, 5, 6), stray=tuple(range(7)))
+    result = extract_bytes(data, "converted.md")
+    _never_wrong(result, truth)
+    last = truth.t3_rows()[-1][0]
+    assert result.cell_map()[f"{last}@legal_research"].flag == "header_mismatch"
 
 
 # -- property: random marks, blanks, swapped columns and notes never give a wrong value ------------

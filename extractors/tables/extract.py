@@ -19,7 +19,15 @@ from gongkai.extractors.sections import LocatedSections
 from gongkai.extractors.tables.active import extract_active
 from gongkai.extractors.tables.applications import TableOutcome, extract_applications, t3_row_code
 from gongkai.extractors.tables.cells import cell_not_found
-from gongkai.extractors.tables.headers import HeaderOrder, applicant_header, review_header
+from gongkai.extractors.tables.headers import (
+    CONFLICTING_HEADER,
+    T3_EXPECTED,
+    T4_EXPECTED,
+    HeaderOrder,
+    applicant_header,
+    bind,
+    review_header,
+)
 from gongkai.extractors.tables.review import extract_review
 from gongkai.extractors.tables.rows import (
     RowRecord,
@@ -77,6 +85,21 @@ _HEADER_READERS: dict[str, Callable[[Iterable[Cell]], HeaderOrder | None]] = {
 }
 
 
+def reconcile(kind: str, seen: HeaderOrder | None, new: HeaderOrder) -> HeaderOrder:
+    """The header for the rows below ``new``, given the header ``seen`` earlier in the same table.
+
+    A header repeated on a later page (or a stray one over the last rows) that binds the columns
+    differently from the first one leaves the column order in doubt: the conflict header, which
+    binds nothing (``header_mismatch``).
+    """
+    if seen is None:
+        return new
+    expected = T3_EXPECTED if kind == "applications" else T4_EXPECTED
+    if bind(seen, expected) != bind(new, expected):
+        return CONFLICTING_HEADER
+    return new
+
+
 def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dict[str, str]]:
     """Grid rows of all tables, per table kind, and the header text seen per kind.
 
@@ -105,12 +128,16 @@ def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dic
                     in_data.add(current)
                     read = _HEADER_READERS[current](header_cells.get(current, []))
                     if read is not None:
-                        column_header[current] = read
+                        column_header[current] = reconcile(current, column_header.get(current), read)
                 elif not (current == "applications" and t3_row_code(record.label, None)):
                     header_cells.setdefault(current, []).extend(record.cells)  # not a blank data row
             record.header = column_header.get(current)
             per_kind[current].append(record)
             headers[current] += " " + record.label
+        for kind, cells in header_cells.items():
+            if kind not in in_data and (read := _HEADER_READERS[kind](cells)) is not None:
+                # a grid of header rows only: its data follow in the next grids
+                column_header[kind] = reconcile(kind, column_header.get(kind), read)
     return per_kind, headers
 
 

@@ -72,6 +72,8 @@ class Binding:
 
 
 POSITIONAL = Binding()
+# two headers of one table that bind the columns differently: nothing can be bound by it
+CONFLICTING_HEADER = HeaderOrder(("conflicting headers",))
 
 
 def _name(cell: Cell) -> str:
