@@ -95,8 +95,27 @@ def split_candidates(run: str, specs: Sequence[SlotSpec], sums: Sequence[RowSum]
 
     tail_sum = any(r.total == k - 1 and set(r.parts) == set(range(k - 1)) for r in sums)
     per_value = 0 if blanks else 1
+    dead: set[tuple[object, ...]] = set()  # states from which no reading was found
+
+    def state(pos: int, j: int) -> tuple[object, ...]:
+        """What the rest of a walk depends on: the position, and the open sums' partial values."""
+        key: list[object] = [pos, j]
+        for rule in sums:
+            if max((*rule.parts, rule.total)) >= j:
+                key.append(sum(_zero(values[p]) for p in rule.parts if p < j))
+                key.append(_zero(values[rule.total]) if rule.total < j else None)
+        return tuple(key)
 
     def walk(pos: int, j: int) -> None:
+        key = state(pos, j)
+        if key in dead:
+            return
+        found = len(out)
+        search(pos, j)
+        if len(out) == found:
+            dead.add(key)
+
+    def search(pos: int, j: int) -> None:
         nonlocal explored
         explored += 1
         if explored > limit:
