@@ -289,7 +289,7 @@ def test_property_html_never_wrong(seed: int, permute: bool, t4: bool) -> None:
     assert _never_wrong(result, truth) > len(truth.values) // 2
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 10_000))
 def test_property_dump_never_wrong(seed: int) -> None:
     rng = random.Random(seed)
@@ -298,9 +298,10 @@ def test_property_dump_never_wrong(seed: int) -> None:
         if value == 0 and rng.random() < 0.15:
             truth.values[code] = None
     dump = render_oneline(truth, seed)
-    # a footnote mark after some numbers (after a digit, before a label character)
+    # a footnote mark or a note after some numbers (after a digit, before a label character)
     chars = list(dump)
     for i in range(1, len(chars) - 1):
         if chars[i - 1].isdigit() and "\u4e00" <= chars[i] <= "\u9fff" and rng.random() < 0.3:
-            chars[i] = rng.choice(MARKS) + chars[i]
+            note = rng.choice([*MARKS, f"（其中修订 {rng.randint(1, 99)} 件）"])
+            chars[i] = note + chars[i]
     _never_wrong(extract_bytes("".join(chars).encode(), f"d{seed}.txt"), truth)
