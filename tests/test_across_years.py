@@ -109,7 +109,8 @@ def test_body_key_fallback_normalises_the_issuer() -> None:
 
 def test_candidates_of_a_split_run_cell() -> None:
     cell = _cell("active.regulations.in_force", None, "ambiguous", "line 3 run '1234' part 2/2")
-    assert candidates_of(cell) == (4.0, 34.0, 234.0)  # the second part of 123|4, 12|34, 1|234
+    # the second part of 123|4, 12|34, 1|234, and of blank|1234 (a blank leaves no trace in a run)
+    assert candidates_of(cell) == (4.0, 34.0, 234.0, 1234.0)
     assert candidates_of(_cell("a", 5.0)) == ()
 
 

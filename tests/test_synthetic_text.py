@@ -49,10 +49,11 @@ def test_oneline_dump_never_guesses(seed: int) -> None:
         else:
             resolved += 1
             assert want is not None and math.isclose(cell.value, want, abs_tol=1e-9), (code, cell, want)
-    # the rules fix most of table 三 and 四, which carry sums
+    # the rules fix most of table 三 and 四, which carry sums (fewer since issue 9: a blank cell
+    # leaves no trace in a dump, so readings with blank cells count too; measured 74–100 %)
     t3_t4 = [c for c in truth.values if not c.startswith("active.")]
     if not big:
-        assert sum(1 for c in t3_t4 if got[c].value is not None) >= len(t3_t4) * 0.8
+        assert sum(1 for c in t3_t4 if got[c].value is not None) >= len(t3_t4) * 0.7
 
 
 def test_oneline_dump_single_digit_values_are_all_resolved() -> None:

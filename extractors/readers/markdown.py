@@ -6,6 +6,12 @@ one span-less TableBlock (separator rows dropped, cells stripped, ``<br>`` insid
 like HTML line breaks). HTML ``<table>`` blocks that some converters emit are read with the HTML
 grid builder, spans included. Every other non-blank line is a TextBlock (``#`` markers and
 emphasis stripped) with its 1-based line number.
+
+Converters from PDF (OCR/LLM tools) explode a table into per-row mini-tables under generic
+headers (数据1 … 数据6, Column 1, Unnamed: 0): such header rows say nothing about the columns and
+are dropped, so no column is ever bound by them. A one-cell row ``| label |`` (a label the
+converter detached from its numbers) stays a table row, for the table extractors to join with
+the numbers row below it.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ _EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _HTML_TABLE_OPEN = re.compile(r"<table\b", re.IGNORECASE)
 _HTML_TABLE_CLOSE = re.compile(r"</table\s*>", re.IGNORECASE)
+# a column name a converter made up: 数据1, 列2, Column 3, Col4, Unnamed: 5, 表头6
+_GENERIC_HEADER = re.compile(r"^(?:数据|列|字段|表头|column|col|unnamed:?|field)\s*_?\d{1,2}$", re.IGNORECASE)
 
 
 def split_row(line: str) -> list[str]:
@@ -56,7 +64,17 @@ def is_separator_row(cells: list[str]) -> bool:
 
 
 def is_pipe_row(line: str) -> bool:
-    return len(_UNESCAPED_PIPE.findall(line)) >= 1 and len(split_row(line)) >= 2
+    """A table row: two cells or more, or one cell between an opening and a closing pipe."""
+    if len(_UNESCAPED_PIPE.findall(line)) < 1:
+        return False
+    text = line.strip()
+    return len(split_row(line)) >= 2 or (len(text) > 2 and text.startswith("|") and text.endswith("|"))
+
+
+def is_generic_header(cells: list[str]) -> bool:
+    """A header row of made-up column names (数据1 | 数据2 …): no information about the columns."""
+    filled = [c.replace(" ", "") for c in cells if c.strip()]
+    return len(filled) >= 2 and all(_GENERIC_HEADER.match(c) for c in filled)
 
 
 def _strip_emphasis(text: str) -> str:
@@ -77,7 +95,7 @@ class _PipeTable:
 
 
 def _pipe_table_block(table: _PipeTable, index: int) -> TableBlock | None:
-    rows = [(n, cells) for n, cells in table.rows if not is_separator_row(cells)]
+    rows = [(n, cells) for n, cells in table.rows if not is_separator_row(cells) and not is_generic_header(cells)]
     if not rows:
         return None
     cells = [

@@ -53,10 +53,17 @@ def extract_active(rows: list[RowRecord], header_text: str, template_hint: str |
     template = detected or template_hint or "F2021"
     outcome = TableOutcome(template=detected)
     bound: dict[str, tuple[ActiveRow, RowRecord]] = {}
+    waiting: ActiveRow | None = None  # a label row just seen without numbers (a converter split it)
     for record in rows:
+        if waiting is not None and not record.label.strip() and record.has_numbers:
+            if waiting.key not in bound or not bound[waiting.key][1].has_numbers:
+                bound[waiting.key] = (waiting, record)
+            waiting = None
+            continue
+        row = active_row(record.label, template) if record.label.strip() else None
+        waiting = row if row is not None and not record.has_numbers and row.key not in bound else None
         if not record.values:
             continue
-        row = active_row(record.label, template)
         if row is None:
             if record.has_numbers and "第二十条" not in record.label:
                 outcome.errors.append(ErrorRecord("tables", "row_unbound",

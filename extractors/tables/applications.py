@@ -12,6 +12,7 @@ from functools import cache
 
 from gongkai.extractors.labels import bare_label, compact, match_key, strip_annotations
 from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.headers import T3_EXPECTED, bind
 from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
 from gongkai.extractors.tables.splitting import ColumnRule, Reading, RowSum, SlotSpec, narrow
 from gongkai.model.result import CellValue, ErrorRecord
@@ -106,13 +107,28 @@ def subtotal_column(rows: list[RowRecord]) -> int | None:
     return None
 
 
+def detached_numbers(record: RowRecord, waiting: str | None) -> bool:
+    """A numbers row without a label right below a label row without numbers (a converter split them)."""
+    return waiting is not None and not record.label.strip() and record.has_numbers
+
+
 def bind_rows(rows: list[RowRecord]) -> tuple[dict[str, RowRecord], list[RowRecord]]:
-    """Data rows bound to row codes (first occurrence wins), and data rows that bound to none."""
+    """Data rows bound to row codes (first occurrence wins), and data rows that bound to none.
+
+    A numbers row with no label directly below a bound label row with no numbers takes that label.
+    """
     bound: dict[str, RowRecord] = {}
     unbound: list[RowRecord] = []
     previous: str | None = None
+    waiting: str | None = None  # the code of the label row just seen without numbers
     for record in rows:
+        if detached_numbers(record, waiting) and waiting is not None:
+            if waiting not in bound or not bound[waiting].has_numbers:
+                bound[waiting] = record
+            waiting = None
+            continue
         code = t3_row_code(record.label, previous)
+        waiting = code if code is not None and not record.has_numbers and code not in bound else None
         if not record.values:
             if code is not None:
                 previous = code
@@ -193,7 +209,19 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
             else:
                 grid_cells[code] = resolve_run(TABLE, codes, record, None)
             continue
+        binding = bind(record.header, T3_EXPECTED)
         slots = _value_slots(record, extra)
+        if slots is not None and binding.mismatch:
+            outcome.errors.append(ErrorRecord("tables", "header_mismatch",
+                                              f"三: row {record.label!r}: the applicant column header "
+                                              f"{record.header.ids if record.header else ()} cannot be matched "
+                                              "to the value columns"))
+            grid_cells[code] = [cell_not_found(TABLE, c) for c in codes]
+            for cell in grid_cells[code]:
+                cell.flag, cell.raw = "header_mismatch", " | ".join(v.raw for v in slots)
+            continue
+        if slots is not None:
+            slots = [slots[i] for i in binding.order] if binding.order is not None else slots
         if slots is None:
             outcome.errors.append(ErrorRecord("tables", "value_count_mismatch",
                                               f"三: row {record.label!r} has {len(record.values)} value cells, "

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from gongkai.extractors.numbers import parse_cell
 from gongkai.extractors.tables.rows import RowRecord, ValueSlot
 from gongkai.extractors.tables.splitting import (
+    BOUNDARY,
+    Reading,
     SlotSpec,
     TooManyReadings,
     agreed_values,
@@ -14,8 +16,6 @@ from gongkai.extractors.tables.splitting import (
 )
 from gongkai.model.result import CellValue
 from gongkai.schemas.codes import unit_of
-
-Reading = tuple[float, ...]
 
 
 def cell_from_slot(table: str, code: str, slot: ValueSlot, spec: SlotSpec | None = None) -> CellValue:
@@ -37,25 +37,29 @@ def cell_not_found(table: str, code: str) -> CellValue:
 
 def cells_from_reading(table: str, codes: Sequence[str], record: RowRecord,
                        values: Sequence[float | None], flag_if_null: str) -> list[CellValue]:
-    """Cells of a split run: each value with the whole run as its raw text (and its position)."""
+    """Cells of a split run: each value with the whole run as its raw text (and its position).
+
+    A run that held a footnote mark or note (a ``|`` boundary) gives its values flag ``annotated``.
+    """
     slot = record.values[0]
     where = slot.locator.describe()
+    flag_if_set = "annotated" if BOUNDARY in slot.raw else None
     out: list[CellValue] = []
     for index, (code, value) in enumerate(zip(codes, values, strict=True)):
         locator = f"{where} run {slot.raw!r} part {index + 1}/{len(codes)}".strip()
         out.append(CellValue(table, code, value, unit_of(code), slot.raw,
-                             None if value is not None else flag_if_null, slot.locator.page, locator))
+                             flag_if_set if value is not None else flag_if_null, slot.locator.page, locator))
     return out
 
 
 def run_readings(record: RowRecord, specs: Sequence[SlotSpec], sums: Sequence[object] = (),
                  limit: int = 50_000) -> list[Reading] | None:
-    """All readings of a run row (None: too many to enumerate)."""
+    """All readings of a run row, blank cells included (None: too many to enumerate)."""
     from gongkai.extractors.tables.splitting import RowSum
 
     rules = [s for s in sums if isinstance(s, RowSum)]
     try:
-        return split_candidates(record.values[0].raw, specs, rules, limit)
+        return split_candidates(record.values[0].raw, specs, rules, limit, blanks=True)
     except TooManyReadings:
         return None
 

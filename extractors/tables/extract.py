@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from gongkai.extractors.labels import compact
 from gongkai.extractors.sections import LocatedSections
 from gongkai.extractors.tables.active import extract_active
-from gongkai.extractors.tables.applications import TableOutcome, extract_applications
+from gongkai.extractors.tables.applications import TableOutcome, extract_applications, t3_row_code
 from gongkai.extractors.tables.cells import cell_not_found
+from gongkai.extractors.tables.headers import (
+    CONFLICTING_HEADER,
+    T3_EXPECTED,
+    T4_EXPECTED,
+    HeaderOrder,
+    applicant_header,
+    bind,
+    review_header,
+)
 from gongkai.extractors.tables.review import extract_review
 from gongkai.extractors.tables.rows import (
     RowRecord,
@@ -27,7 +36,7 @@ from gongkai.extractors.tables.rows import (
     rows_from_stream,
     transposed,
 )
-from gongkai.model.document import Document, Locator
+from gongkai.model.document import Cell, Document, Locator
 from gongkai.model.result import CellValue, ErrorRecord
 from gongkai.model.settings import ExtractSettings
 from gongkai.schemas.codes import codes_for
@@ -70,23 +79,65 @@ def looks_like_table(kind: str, text: str) -> bool:
     return sum(1 for word in STREAM_HEADERS[kind] if word in key) >= STREAM_MIN_HEADERS
 
 
+_HEADER_READERS: dict[str, Callable[[Iterable[Cell]], HeaderOrder | None]] = {
+    "applications": applicant_header,
+    "review_litigation": review_header,
+}
+
+
+def reconcile(kind: str, seen: HeaderOrder | None, new: HeaderOrder) -> HeaderOrder:
+    """The header for the rows below ``new``, given the header ``seen`` earlier in the same table.
+
+    A header repeated on a later page (or a stray one over the last rows) that binds the columns
+    differently from the first one leaves the column order in doubt: the conflict header, which
+    binds nothing (``header_mismatch``).
+    """
+    if seen is None:
+        return new
+    expected = T3_EXPECTED if kind == "applications" else T4_EXPECTED
+    if bind(seen, expected) != bind(new, expected):
+        return CONFLICTING_HEADER
+    return new
+
+
 def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dict[str, str]]:
-    """Grid rows of all tables, per table kind, and the header text seen per kind."""
+    """Grid rows of all tables, per table kind, and the header text seen per kind.
+
+    The column header of tables 三 and 四 (the rows of a grid before its first row with numbers)
+    is attached to every data row below it; a table continued in another grid without a header
+    keeps the header seen last.
+    """
     per_kind: dict[str, list[RowRecord]] = {k: [] for k in SECTION_OF}
     headers: dict[str, str] = {k: "" for k in SECTION_OF}
+    column_header: dict[str, HeaderOrder | None] = {}
     current: str | None = None
     for block in document.tables():
         records = rows_from_grid(transposed(block) if is_transposed(block) else block)
         if current is None:
             current = row_kind(" ".join(r.label for r in records))
+        header_cells: dict[str, list[Cell]] = {}
+        in_data: set[str] = set()
         for record in records:
             kind = row_kind(record.label) if record.label else None
             if kind is not None:
                 current = kind
             if current is None:
                 continue
+            if current in _HEADER_READERS and current not in in_data:
+                if record.has_numbers:
+                    in_data.add(current)
+                    read = _HEADER_READERS[current](header_cells.get(current, []))
+                    if read is not None:
+                        column_header[current] = reconcile(current, column_header.get(current), read)
+                elif not (current == "applications" and t3_row_code(record.label, None)):
+                    header_cells.setdefault(current, []).extend(record.cells)  # not a blank data row
+            record.header = column_header.get(current)
             per_kind[current].append(record)
             headers[current] += " " + record.label
+        for kind, cells in header_cells.items():
+            if kind not in in_data and (read := _HEADER_READERS[kind](cells)) is not None:
+                # a grid of header rows only: its data follow in the next grids
+                column_header[kind] = reconcile(kind, column_header.get(kind), read)
     return per_kind, headers
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from gongkai.extractors.tables.applications import TableOutcome
 from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.headers import T4_EXPECTED, bind
 from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
 from gongkai.extractors.tables.splitting import RowSum, SlotSpec
 from gongkai.model.result import ErrorRecord
@@ -23,9 +24,9 @@ GROUP_SUMS: tuple[RowSum, ...] = tuple(
     for eq in equations("F2021") if eq.rule in ("A4", "A5", "A6"))
 
 
-def _grid_row(rows: list[RowRecord]) -> list[ValueSlot] | None:
+def _grid_row(rows: list[RowRecord]) -> tuple[list[ValueSlot], RowRecord] | None:
     """The slots of the data row: fifteen value cells, preferring the row with the most numbers."""
-    best: tuple[int, list[ValueSlot]] | None = None
+    best: tuple[int, list[ValueSlot], RowRecord] | None = None
     for record in rows:
         if record.run:
             continue
@@ -34,14 +35,26 @@ def _grid_row(rows: list[RowRecord]) -> list[ValueSlot] | None:
             continue
         numbers = sum(1 for s in slots if any(ch.isdigit() for ch in s.raw))
         if best is None or numbers > best[0]:
-            best = (numbers, slots)
-    return best[1] if best else None
+            best = (numbers, slots, record)
+    return (best[1], best[2]) if best else None
 
 
 def extract_review(rows: list[RowRecord], limit: int = 50_000) -> TableOutcome:
     outcome = TableOutcome()
-    slots = _grid_row(rows)
-    if slots is not None:
+    found = _grid_row(rows)
+    if found is not None:
+        slots, record = found
+        binding = bind(record.header, T4_EXPECTED)
+        if binding.mismatch:
+            outcome.errors.append(ErrorRecord("tables", "header_mismatch",
+                                              f"四: the column header {record.header.ids if record.header else ()} "
+                                              "cannot be matched to the value columns"))
+            outcome.cells = [cell_not_found(TABLE, code) for code in T4_CODES]
+            for cell in outcome.cells:
+                cell.flag, cell.raw = "header_mismatch", " | ".join(s.raw for s in slots)
+            return outcome
+        if binding.order is not None:
+            slots = [slots[i] for i in binding.order]
         outcome.cells = [cell_from_slot(TABLE, code, slot, SlotSpec())
                          for code, slot in zip(T4_CODES, slots, strict=True)]
         return outcome

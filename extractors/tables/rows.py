@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gongkai.extractors.labels import compact
-from gongkai.extractors.numbers import looks_numeric
+from gongkai.extractors.numbers import is_footnote_mark, looks_numeric
+from gongkai.extractors.tables.headers import HeaderOrder
+from gongkai.extractors.tables.splitting import BOUNDARY
 from gongkai.model.document import Cell, Locator, TableBlock
 
 
@@ -31,6 +33,8 @@ class RowRecord:
     values: list[ValueSlot] = field(default_factory=list)
     locator: Locator = field(default_factory=Locator)
     run: bool = False  # values[0] is a run of digits that may hold several values
+    cells: list[Cell] = field(default_factory=list)  # the grid cells of the row (grid mode only)
+    header: HeaderOrder | None = None  # the column header printed above this row (grid mode only)
 
     @property
     def has_numbers(self) -> bool:
@@ -66,7 +70,7 @@ def rows_from_grid(table: TableBlock) -> list[RowRecord]:
                 last_label = index
         label = " ".join(c.text.strip() for c in row[: last_label + 1] if c.text.strip())
         values = [ValueSlot(c.text, c.locator) for c in row[last_label + 1:]]
-        records.append(RowRecord(label=label, values=values, locator=row[0].locator))
+        records.append(RowRecord(label=label, values=values, locator=row[0].locator, cells=row))
     return records
 
 
@@ -81,16 +85,42 @@ def fit_slots(slots: list[ValueSlot], expected: int) -> list[ValueSlot] | None:
 
 
 # A digit run: digits with spaces, decimal points, thousands commas and signs inside.
-_RUN = re.compile(r"[+\-－]?[0-9][0-9 \t\u3000\u00a0.,+\-－]*、?")
+_RUN = re.compile(r"\|?[+\-－]?[0-9][0-9 \t\u3000\u00a0.,+\-－|]*、?")
 # digits directly followed by these are prose (a year, a date, a count of things), not cell values
 _PROSE_AFTER = tuple("年月日号条款项时分秒%％岁届期次")
 # the item number of the next label, glued to the end of a run: "…00000002.其他法律…"
 _TRAILING_ITEM = re.compile(r"([1-9])\s*[.、．]\s*$")
+# a note in parentheses printed right after a number: "22（其中修订 16 件）" (not an item number "（一）")
+_NOTE_AFTER_DIGIT = re.compile(r"(?<=[0-9０-９])\s*[(（](?![一二三四五六七八九十]+[)）])"
+                               r"(?=[^()（）]*[\u4e00-\u9fff])[^()（）]{2,}[)）]")
+
+
+def mark_boundaries(text: str) -> str:
+    """Footnote marks and notes after numbers replaced by a ``|`` boundary, *before* NFKC.
+
+    Normalising first would fold ``1204①`` into ``12041``; the boundary keeps the digits apart
+    (no value of a split runs across it) and makes the row's values ``annotated``.
+    """
+    if any(is_footnote_mark(ch) for ch in text):
+        text = "".join(BOUNDARY if is_footnote_mark(ch) and _near_digit(text, i) else ch
+                       for i, ch in enumerate(text))
+    return _NOTE_AFTER_DIGIT.sub(BOUNDARY, text)
+
+
+def _near_digit(text: str, at: int) -> bool:
+    """Whether the mark at ``at`` touches a digit (or another mark next to one)."""
+    for step in (-1, 1):
+        i = at + step
+        while 0 <= i < len(text) and (is_footnote_mark(text[i]) or text[i] == " "):
+            i += step
+        if 0 <= i < len(text) and text[i].isdecimal():
+            return True
+    return False
 
 
 def rows_from_stream(text: str, locate: Callable[[int], Locator], offset: int = 0) -> list[RowRecord]:
     """Label/run records of ``text`` (NFKC-normalised digits expected); offsets are for provenance."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", mark_boundaries(text))
     records: list[RowRecord] = []
     label_start = 0
     pos = 0
@@ -118,7 +148,7 @@ def rows_from_stream(text: str, locate: Callable[[int], Locator], offset: int = 
             pos = match.end()
             continue
         records.append(RowRecord(
-            label=label.strip(),
+            label=label.strip().strip(BOUNDARY).strip(),
             values=[ValueSlot(stripped_run.strip(), locate(offset + match.start()))],
             locator=locate(offset + match.start()),
             run=True,

@@ -72,6 +72,9 @@ _HTML_MARKERS = re.compile(
     rb"<\s*(!doctype\s+html|html|head|body|meta|table|div|p|span|br|tr|td)[\s>/]", re.IGNORECASE
 )
 _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.MULTILINE)
+# How much of a text file is searched for a Markdown table separator: a report's first pipe table
+# often comes after pages of prose (issue 9: one starting after 4 KB was read as plain text).
+MD_SNIFF_BYTES = 1 << 20
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -111,10 +114,6 @@ def detect_format(data: bytes, suffix: str = "") -> str | None:
         return "html"
     if suffix in {".md", ".markdown"}:
         return "md"
-    try:
-        sample = head.decode("utf-8", errors="ignore")
-    except Exception:  # pragma: no cover - decode with errors=ignore does not raise
-        sample = ""
-    if _MD_TABLE_SEP.search(sample):
-        return "md"
+    if _MD_TABLE_SEP.search(_ascii_view(data[:MD_SNIFF_BYTES])):
+        return "md"  # the separator is ASCII: found in UTF-8 and GB18030 bytes alike
     return "txt"

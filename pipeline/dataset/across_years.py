@@ -190,17 +190,25 @@ def candidates_of(cell: CellValue, limit: int = 20_000) -> tuple[float, ...]:
     """The values an ambiguous split-run cell can take: every cut of its run, this cell's part.
 
     Only the row's own digit run is used (no row sums), so this is a superset of the readings the
-    extractor kept; resolution still needs exactly one of them to fit the neighbouring year.
+    extractor kept (readings with blank cells included); resolution still needs exactly one of them
+    to fit the neighbouring year.
     """
     match = _RUN_PART.search(cell.locator)
     if cell.flag != "ambiguous" or match is None:
         return ()
     index, count = int(match.group("i")) - 1, int(match.group("n"))
     try:
-        readings = split_candidates(match.group("run"), [SlotSpec()] * count, (), limit)
+        readings = split_candidates(match.group("run"), [SlotSpec()] * count, (), limit, blanks=True)
     except TooManyReadings:
         return ()
-    return tuple(sorted({reading[index] for reading in readings}))
+    values = {reading[index] for reading in readings}
+    if None in values:
+        # the cell may have been printed blank (a blank leaves no trace in a run). A blank counts as 0
+        # in the rules, so where the neighbouring year calls for 0 a printed 0 and a blank both fit:
+        # 0 is then no candidate (never set 0 where the report may have left the cell blank)
+        values.discard(None)
+        values.discard(0.0)
+    return tuple(sorted(v for v in values if v is not None))
 
 
 def series_from_results(results: Iterable[ReportResult],

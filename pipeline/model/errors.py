@@ -47,6 +47,8 @@ _KINDS: tuple[ErrorKind, ...] = (
               "digits of a row run together and the rules do not fix a single split"),
     ErrorKind("tables_empty", "tables", False,
               "every cell of tables 二–四 is blank: an unfilled template was published (D25)"),
+    ErrorKind("header_mismatch", "tables", False,
+              "a table's printed column headers cannot be matched to its value columns; those values are null"),
     # running
     ErrorKind("timeout", "run", True, "processing the document took longer than the time limit"),
     ErrorKind("internal_error", "run", True, "an unexpected error in gongkai (a bug: please report it)"),
@@ -78,4 +80,8 @@ CELL_FLAGS: dict[str, str] = {
                          "states in its own prose (legacy 统计表)",
     "resolved_across_years": "digits ran together; the one reading kept is the only one consistent with the "
                              "same body's neighbouring year (checks_across_years)",
+    "annotated": "a footnote mark (①, ¹, *) or a note (（其中修订 16 件）) was printed with the number; "
+                 "the value is the number alone, the raw text keeps the rest",
+    "header_mismatch": "the printed column headers disagree with the columns' positions in a way that cannot "
+                       "be resolved, so the value is not set",
 }

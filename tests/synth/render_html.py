@@ -37,6 +37,13 @@ class HtmlVariant:
     malformed_spans: bool = False  # colspan="2;" and rowspan=" 3 "
     encoding: str = "utf-8"  # "utf-8" or "gbk"
     charset_decl: str = "meta"  # "meta" | "http-equiv" | "none" | "header" (saved-page header)
+    # T3's seven applicant columns printed in this order (indexes into APPLICANT_COLS), headers and
+    # values alike; the header is then one flat row of the seven names (issue 9)
+    t3_order: tuple[int, ...] | None = None
+    # T4's three groups printed in this order (indexes into review, direct, after-review), flat header
+    t4_order: tuple[int, ...] | None = None
+    # cell text overrides: canonical cell code -> text printed instead of the value (footnote marks, notes)
+    printed: tuple[tuple[str, str], ...] = ()
 
 
 def _is_wide(ch: str) -> bool:
@@ -67,6 +74,10 @@ class _Page:
                 out.append(escape(piece))
         return "<br />".join(out)
 
+    def cell_value(self, code: str) -> str:
+        override = dict(self.v.printed).get(code)
+        return escape(override) if override is not None else self.value(self.truth.values[code])
+
     def value(self, value: float | None) -> str:
         text = fmt_value(value)
         if text:
@@ -96,12 +107,17 @@ class _Page:
             rows.append(self.td(self.label("信息内容")) + "".join(
                 self.td(self.label(c), colspan=s) for c, s in zip(columns, spans, strict=True)))
             for label, codes in data:
-                cells = [self.td(self.value(self.truth.values[code]), colspan=s)
+                cells = [self.td(self.cell_value(code), colspan=s)
                          for code, s in zip(codes, spans, strict=True)]
                 rows.append(self.td(self.label(label)) + "".join(cells))
         return self.table(rows)
 
     def t3_header(self) -> list[str]:
+        if self.v.t3_order is not None:
+            names = ("自然人", *T3_APPLICANT_HEADER, "总计")
+            return [self.td(self.label(T3_CORNER), colspan=3) + self.td(self.label("申请人情况"), colspan=7),
+                    self.td(self.value(None), colspan=3)
+                    + "".join(self.td(self.label(names[i])) for i in self.v.t3_order)]
         sub = "".join(self.td(self.label(h)) for h in T3_APPLICANT_HEADER)
         if self.v.merged:
             return [
@@ -123,7 +139,8 @@ class _Page:
         """Body rows of T3 (a merged cell never reaches past the rows of one <table>)."""
         out: list[str] = []
         for i, (code, group, leaf) in enumerate(rows):
-            values = "".join(self.td(self.value(self.truth.values[f"{code}@{c}"])) for c in APPLICANT_COLS)
+            order = self.v.t3_order or tuple(range(len(APPLICANT_COLS)))
+            values = "".join(self.td(self.cell_value(f"{code}@{APPLICANT_COLS[i]}")) for i in order)
             is_result = code.startswith("applications.result.")
             if not is_result:
                 out.append(self.td(self.label(leaf), colspan=3) + values)
@@ -152,6 +169,8 @@ class _Page:
         return [self.table(self.t3_header() + self.t3_body(first)), self.table(self.t3_body(second))]
 
     def t4(self) -> str:
+        if self.v.t4_order is not None:
+            return self.t4_reordered(self.v.t4_order)
         values = self.truth.t4_values()
         leaves = "".join(self.td(self.label(x)) for x in T4_LEAVES)
         head = self.td(self.label("行政复议"), colspan=5) + self.td(self.label("行政诉讼"), colspan=10)
@@ -164,6 +183,19 @@ class _Page:
             r1 = leaves + groups
             r2 = self.td(self.value(None), colspan=5) + leaves + leaves
         return self.table([head, r1, r2, "".join(self.td(self.value(x)) for x in values)])
+
+    def t4_reordered(self, order: tuple[int, ...]) -> str:
+        groups = ("行政复议", "未经复议直接起诉", "复议后起诉")
+        codes = [self.truth_t4_codes()[g * 5:(g + 1) * 5] for g in order]
+        head = "".join(self.td(self.label(groups[g]), colspan=5) for g in order)
+        leaves = "".join(self.td(self.label(x)) for x in T4_LEAVES) * 3
+        values = "".join(self.td(self.cell_value(c)) for group in codes for c in group)
+        return self.table([head, leaves, values])
+
+    @staticmethod
+    def truth_t4_codes() -> list[str]:
+        return [f"{g}.{leaf}" for g in ("review", "litigation.direct", "litigation.after_review")
+                for leaf in ("upheld", "corrected", "other", "pending", "total")]
 
     # -- page ------------------------------------------------------------------------------
     def para(self, text: str) -> str:
