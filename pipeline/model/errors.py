@@ -72,4 +72,7 @@ CELL_FLAGS: dict[str, str] = {
     "unreadable": "the cell text is not a number gongkai can read with certainty",
     "not_found": "the row or table holding the cell was not found in the document",
     "signed": "a sign (+/-) was printed in a cell that should hold a count (value kept as printed)",
+    "ocr": "the value was read by OCR from a scanned page and no arithmetic rule it is part of fails",
+    "ocr_conflict": "read by OCR, but an arithmetic rule of its scope fails: value nulled (the read kept in raw)",
+    "ocr_unsure": "read by OCR with low confidence (or ink without a reading): value nulled (the read kept in raw)",
 }
