@@ -20,7 +20,14 @@ from gongkai.extractors.cjk_spacing import join_fragments
 from gongkai.extractors.ocr.engine import OcrEngine
 from gongkai.extractors.ocr.image import Gray, PageImage, binarise, line_masks
 from gongkai.extractors.readers.pdf_layout import Edge
-from gongkai.extractors.readers.pdf_tables import MIN_TABLE_COLS, BBox, GridCell, PageGrid, build_grid, find_table_cells
+from gongkai.extractors.readers.pdf_tables import (
+    MIN_TABLE_COLS,
+    BBox,
+    GridCell,
+    PageGrid,
+    build_grid,
+    find_table_cells,
+)
 
 # Ink components smaller than this many pixels are scan noise (a printed full stop is larger at 150 dpi).
 MIN_INK_AREA = 6
@@ -95,7 +102,6 @@ def _rules_ending_on(mask: Gray, other: Gray, orientation: str) -> Gray:
     reach = cv2.dilate(other, np.ones((2 * END_REACH + 1, 2 * END_REACH + 1), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     keep = np.zeros(count, dtype=np.uint8)
-    height, width = mask.shape
     for index in range(1, count):
         x, y, w, h = (int(v) for v in stats[index, :4])
         if orientation == "h":
@@ -173,7 +179,7 @@ def binarise_crop(gray: Gray) -> Gray:
 def as_digits(text: str) -> str:
     """Letters a recogniser confuses with digits, read as those digits when the whole text is
     digits and such letters ("Il" → "11", "1O5" → "105"); any other text is left alone."""
-    if _DIGIT_LIKE.fullmatch(text) and any(ch.isdigit() for ch in text) or _LETTERS_ONLY.fullmatch(text):
+    if (_DIGIT_LIKE.fullmatch(text) and any(ch.isdigit() for ch in text)) or _LETTERS_ONLY.fullmatch(text):
         return text.translate(_CONFUSABLE)
     return text
 
