@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cache
 from io import BytesIO
 
 import pypdfium2 as pdfium
@@ -71,4 +72,43 @@ def blank_page_pdf(dpi: int = 150, text: str | None = None) -> bytes:
         draw.text((dpi, dpi), text, fill=20)
     out = BytesIO()
     scanned.save(out, "PDF", resolution=float(dpi))
+    return out.getvalue()
+
+
+@cache
+def cjk_font_renders() -> bool:
+    """Whether pdfium draws the synthetic PDFs' non-embedded CJK font (it needs a system CJK font,
+    e.g. Debian's fonts-wqy-microhei); without one their scans have no Chinese text."""
+    import numpy as np
+
+    from tests.synth.render_pdf import render_pdf
+    from tests.synth.truth import make_truth
+
+    pdf = pdfium.PdfDocument(render_pdf(make_truth(0, "F2021")))
+    try:
+        page = pdf[0]
+        width, _height = page.get_size()
+        image = np.asarray(page.render(scale=1, crop=(0, 0, 0, 0)).to_pil().convert("L"))
+        page.close()
+    finally:
+        pdf.close()
+    title_band = image[60:110, int(width * 0.15):int(width * 0.85)]  # the title: Chinese only, no digits at its ends
+    return bool((title_band < 128).sum() > 400)
+
+
+def crop_pdf(data: bytes, page: int, box: tuple[float, float, float, float], style: ScanStyle, seed: int = 0) -> bytes:
+    """A one-page scan of the ``box`` (fractions of width/height: left, top, right, bottom) of ``page``."""
+    rng = random.Random(seed)
+    pdf = pdfium.PdfDocument(data)
+    try:
+        image = pdf[page - 1].render(scale=style.dpi / 72).to_pil()
+    finally:
+        pdf.close()
+    width, height = image.size
+    cut = image.crop((int(box[0] * width), int(box[1] * height), int(box[2] * width), int(box[3] * height)))
+    scanned = scan_image(cut, style, rng)
+    buffer = BytesIO()
+    scanned.save(buffer, "JPEG", quality=style.jpeg_quality)
+    out = BytesIO()
+    Image.open(BytesIO(buffer.getvalue())).save(out, "PDF", resolution=float(style.dpi))
     return out.getvalue()
