@@ -50,13 +50,13 @@ def gate_cells(cells: list[CellValue], template: str, ocr: OcrProvenance) -> lis
     for i, cell in enumerate(cells):
         if not is_ocr_value(cell, ocr):
             continue
-        unsure = _cell_key(cell.locator) in ocr.unsure
-        if unsure and cell.value is None and cell.flag == "blank":
+        doubtful = _cell_key(cell.locator) in ocr.unsure
+        if doubtful and cell.value is None and cell.flag == "blank":
             out[i] = replace(cell, flag="ocr_unsure")
         elif cell.value is not None and cell.flag is None:
             out[i] = replace(cell, flag="ocr")
             read.add(i)
-            if unsure:
+            if doubtful:
                 pending.add(i)
     layout = template if template in ("F2021", "F2019") else "F2021"
     index = {c.cell: i for i, c in enumerate(out)}
