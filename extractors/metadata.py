@@ -27,6 +27,9 @@ _MAX_TITLE = 80
 # a line that can be the first half of a two-line title: a short name, no sentence punctuation
 _TITLE_HEAD = re.compile(r"[^\s，。：:；;、,（）()《》]{2,30}")
 _TITLE_SEARCH_BLOCKS = 15
+# a line that can continue a title wrapped over two or three lines ("告", "开工作年度报告"): short,
+# no sentence punctuation
+_TITLE_TAIL = re.compile(r"[^，。：:；;、,（）()《》]{1,20}")
 
 MIN_SECTIONS_FOR_REPORT = 3
 FIRST_NATIONAL_FORMAT_YEAR = 2019
@@ -57,12 +60,32 @@ def year_from_text(text: str) -> int | None:
     return None
 
 
+def _wrapped_title(lines: list[str], i: int) -> str | None:
+    """A title wrapped over lines ``i`` … ``i+2`` (a PDF line break: "…2025年…年度报" / "告"): the
+    title words start on line ``i`` and end on a short continuation line that is not a sentence."""
+    joined = lines[i]
+    for extra in lines[i + 1: i + 3]:
+        if not _TITLE_TAIL.fullmatch(extra):
+            return None
+        joined += extra
+        match = _TITLE_WORDS.search(joined)
+        if match and match.start() < len(lines[i]) and match.end() > len(joined) - len(extra):
+            return joined[: match.end()]
+    return None
+
+
 def _title_candidates(document: Document) -> list[str]:
     out: list[str] = []
     previous = ""
-    for block in list(document.text_blocks())[:_TITLE_SEARCH_BLOCKS]:
-        line = _CRAWLER_PREFIX.sub("", block.text).strip()
+    lines = [_CRAWLER_PREFIX.sub("", block.text).strip()
+             for block in list(document.text_blocks())[:_TITLE_SEARCH_BLOCKS]]
+    for i, line in enumerate(lines):
         match = _TITLE_WORDS.search(line)
+        if not match and len(line) <= _MAX_TITLE:
+            wrapped = _wrapped_title(lines, i)
+            if wrapped is not None:
+                line = wrapped
+                match = _TITLE_WORDS.search(line)
         if not match:
             previous = line
             continue

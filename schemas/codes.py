@@ -1,7 +1,10 @@
 """The canonical cell codes (``cell_codes.csv``): the public names of our data.
 
 ``CELL_CODES`` lists every code with its table, the templates it belongs to, labels and unit.
-``codes_for(table, template)`` gives the ordered codes a table has in a layout.
+``codes_for(table, template)`` gives the ordered codes a table has in a layout. The headline
+numbers of the pre-2019 统计表 have their own file, ``legacy_codes.csv`` (table ``legacy``,
+template PRE2019; docs/form.md § Before 2019), so cell_codes.csv stays as it is;
+``code_index()`` holds both.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from importlib.resources import files
 class CellCode:
     code: str
     table: str  # active | applications | review_litigation
-    templates: frozenset[str]  # {"F2021", "F2019"}
+    templates: frozenset[str]  # {"F2021", "F2019"}, or {"PRE2019"} for legacy.* codes
     row_label: str
     column_label: str
     unit: str
@@ -55,15 +58,18 @@ REVIEW_LITIGATION_CODES: tuple[str, ...] = tuple(
 )
 
 
-@cache
-def _load() -> tuple[CellCode, ...]:
-    text = files("gongkai.schemas").joinpath("cell_codes.csv").read_text(encoding="utf-8")
+LEGACY_TABLE = "legacy"
+LEGACY_TEMPLATE = "PRE2019"
+
+
+def _read(name: str) -> tuple[CellCode, ...]:
+    text = files("gongkai.schemas").joinpath(name).read_text(encoding="utf-8")
     rows = csv.DictReader(text.splitlines())
     return tuple(
         CellCode(
             code=r["cell"],
             table=r["table"],
-            templates=frozenset(re.findall(r"F20\d\d", r["templates"].split("(")[0])),
+            templates=frozenset(re.findall(r"F20\d\d|PRE2019", r["templates"].split("(")[0])),
             row_label=r["row_label"],
             column_label=r["column_label"],
             unit=r["unit"],
@@ -73,8 +79,19 @@ def _load() -> tuple[CellCode, ...]:
 
 
 @cache
+def _load() -> tuple[CellCode, ...]:
+    return _read("cell_codes.csv")
+
+
+@cache
+def legacy_codes() -> tuple[CellCode, ...]:
+    """The ``legacy.*`` codes of the pre-2019 统计表 (legacy_codes.csv), in file order."""
+    return _read("legacy_codes.csv")
+
+
+@cache
 def code_index() -> dict[str, CellCode]:
-    return {c.code: c for c in _load()}
+    return {c.code: c for c in (*_load(), *legacy_codes())}
 
 
 @cache

@@ -18,8 +18,9 @@ import pytest
 from gongkai.convert.checks import RULES
 from gongkai.model.errors import CELL_FLAGS, ERROR_KINDS
 from gongkai.model.result import CheckStatus, Status
+from gongkai.model.status import REASONS
 from gongkai.schemas.codes import APPLICANT_COLUMNS, code_index
-from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA
+from gongkai.schemas.tables import CHECKS_ACROSS_YEARS_SCHEMA, SCHEMAS, SOURCES_SCHEMA
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -33,7 +34,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*$", re.M)
 _ROW_KEY = re.compile(r"^\|\s*`?([^`|]+?)`?\s*\|")
 _DOC_REF = re.compile(r"docs/([\w.-]+\.md)(#[^\s)\"'`]+| § [^\n]+)?")
 _DEVIATION_ID = re.compile(r"(?<![A-Za-z0-9_])D(\d{1,2})(?![0-9A-Za-z_])")
-_CODE_TOKEN = re.compile(r"`((?:active|applications|review|litigation)\.[a-z_.]*[a-z_](?:@[a-z_]+)?)`")
+_CODE_TOKEN = re.compile(r"`((?:active|applications|review|litigation|legacy)\.[a-z_.]*[a-z_](?:@[a-z_]+)?)`")
 
 
 @cache
@@ -83,9 +84,10 @@ def _source_files() -> list[Path]:
 # ---------------------------------------------------------------- docs/output.md
 
 
-@pytest.mark.parametrize("name", [*SCHEMAS, "sources"])
+@pytest.mark.parametrize("name", [*SCHEMAS, "sources", "checks_across_years"])
 def test_every_column_of_every_table_is_documented_with_its_type(name: str) -> None:
-    schema = SOURCES_SCHEMA if name == "sources" else SCHEMAS[name]
+    extra = {"sources": SOURCES_SCHEMA, "checks_across_years": CHECKS_ACROSS_YEARS_SCHEMA}
+    schema = extra.get(name) or SCHEMAS[name]
     rows = _table_rows(_section(_doc("output.md"), name))
     rows.pop("column", None)
     assert list(rows) == schema.names, f"docs/output.md, table {name}: columns differ from schemas/tables.py"
@@ -118,6 +120,12 @@ def test_every_status_is_documented() -> None:
     checks = _section(_doc("output.md"), "checks")
     for status in CheckStatus:
         assert f"`{status}`" in checks, status
+
+
+def test_every_status_reason_is_documented() -> None:
+    rows = _table_rows(_section(_doc("output.md"), "Reasons"))
+    rows.pop("reason", None)
+    assert list(rows) == list(REASONS)
 
 
 # ---------------------------------------------------------------- docs/form.md

@@ -18,7 +18,7 @@ from tests.synth.truth import Truth, make_truth
 DATA = Path(__file__).parent / "data"
 BLANK = DATA / "official-blank-template-2021-format.docx"
 BLANK_DOC = DATA / "official-blank-template-2021-format.doc"
-BLANK_GOLD = DATA / "gold" / "official-blank-template-2021-format.docx.json"
+BLANK_GOLD = DATA / "hand_checked" / "official-blank-template-2021-format.docx.json"
 
 
 def _assert_blank_template(result: ReportResult) -> None:

@@ -23,7 +23,7 @@ from tests.ocr_scans import ScanStyle, blank_page_pdf, cjk_font_renders, crop_pd
 
 DATA = Path(__file__).parent / "data"
 HUAIAN = DATA / "js-huaian-city-gov-2024.pdf"
-GOLD = json.loads((DATA / "gold" / "js-huaian-city-gov-2024.pdf.json").read_text(encoding="utf-8"))
+GOLD = json.loads((DATA / "hand_checked" / "js-huaian-city-gov-2024.pdf.json").read_text(encoding="utf-8"))
 
 needs_ocr_extra = pytest.mark.skipif(not ocr_available(), reason="the ocr extra is not installed")
 

@@ -6,7 +6,7 @@ import pytest
 
 from gongkai.convert.stages import extract_file
 from gongkai.extractors.prose import info_fee
-from tests.test_samples_golden import DATA
+from tests.test_samples_snapshots import DATA
 
 
 @pytest.mark.parametrize(("text", "yuan"), [

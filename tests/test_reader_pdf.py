@@ -119,7 +119,7 @@ def test_huaian_blocks_interleave_text_and_tables_in_reading_order() -> None:
 
 
 def test_huaian_end_to_end_matches_gold() -> None:
-    gold = json.loads((DATA / "gold" / "js-huaian-city-gov-2024.pdf.json").read_text("utf-8"))
+    gold = json.loads((DATA / "hand_checked" / "js-huaian-city-gov-2024.pdf.json").read_text("utf-8"))
     result = extract_file(HUAIAN)
     got = {c.cell: c.value for c in result.cells}
     assert result.status == "ok" and result.template == "F2021"

@@ -24,14 +24,16 @@ from gongkai.model.errors import ExtractionError
 TITLE_MAX_LINES = 3
 
 
-def parse_html(text: str) -> etree._Element:
-    """The lxml tree of decoded markup (comments and processing instructions dropped).
+def parse_html(markup: str | bytes) -> etree._Element:
+    """The lxml tree of decoded markup, or of UTF-8 bytes (comments and processing instructions
+    dropped).
 
     Plain ``lxml.etree`` elements (no ``lxml.html`` element classes: their per-element class
     lookup in Python dominated the reader's time).
     """
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
-    root: etree._Element | None = etree.fromstring(text.encode("utf-8"), parser)
+    data = markup.encode("utf-8") if isinstance(markup, str) else markup
+    root: etree._Element | None = etree.fromstring(data, parser)
     if root is None:  # markup without any content
         raise ExtractionError("empty_file", "the page has no content (Document is empty)")
     return root
@@ -103,10 +105,10 @@ def _put_title_first(blocks: list[Block], title: str, line: int | None) -> list[
 
 def read(data: bytes, source: str) -> Document:
     """Read an HTML page (bytes in any of the encodings Chinese government sites use)."""
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), without copying the page)
         raise ExtractionError("empty_file", "the file is empty")
     page = decode_page(data)
-    root = parse_html(page.text)
+    root = parse_html(page.text if page.utf8 is None else page.utf8)
     title = page_title(root)
     scan = remove_chrome(root)
     blocks = article_blocks(find_article(root, scan), page.line_offset)

@@ -81,11 +81,16 @@ def _utf8_text(data: bytes) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class DecodedPage:
-    """The markup as text, the encoding used, and how many source lines a stripped header took."""
+    """The markup as text, the encoding used, and how many source lines a stripped header took.
+
+    ``utf8`` is the input (header cut off) when it is exactly the UTF-8 encoding of ``text``, so
+    the parser can take those bytes without encoding the text again; else None.
+    """
 
     text: str
     encoding: str
     line_offset: int
+    utf8: bytes | None = None
 
 
 def decode_page(data: bytes) -> DecodedPage:
@@ -101,6 +106,7 @@ def decode_page(data: bytes) -> DecodedPage:
     if declared and not data.startswith(_BOMS):
         utf8 = _utf8_text(data)
         if utf8 is not None:  # valid UTF-8 with CJK text is never really GBK
-            return DecodedPage(utf8, "utf-8", line_offset)
+            return DecodedPage(utf8, "utf-8", line_offset, data)
     text, encoding = decode_bytes(data, declared)
-    return DecodedPage(text, encoding, line_offset)
+    verbatim = encoding == "utf-8" and not data.startswith(_BOMS)  # strict UTF-8 decoding round-trips
+    return DecodedPage(text, encoding, line_offset, data if verbatim else None)

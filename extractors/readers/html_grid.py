@@ -140,6 +140,31 @@ def cell_text(cell: etree._Element) -> str:
     return join_fragments([line for line in map(collapse_whitespace, runs) if line])
 
 
+def _cell_spans(attributes: list[tuple[str, str]], hidden_styles: dict[str, bool]) -> tuple[int, int] | None:
+    """(colspan, rowspan) of a cell from its attributes (``element.items()``: one call into lxml
+    instead of one per ``get``), or None when the cell is hidden. Hidden styles are cached."""
+    if not attributes:
+        return 1, 1
+    style = colspan = rowspan = None
+    for key, value in attributes:  # the first of a repeated name counts, as with element.get()
+        if key == "style":
+            style = value if style is None else style
+        elif key == "colspan":
+            colspan = value if colspan is None else colspan
+        elif key == "rowspan":
+            rowspan = value if rowspan is None else rowspan
+        elif key == "hidden":
+            return None
+    if style is not None:
+        hidden = hidden_styles.get(style)
+        if hidden is None:
+            hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
+        if hidden:
+            return None
+    return (1 if colspan is None else parse_span(colspan, zero_allowed=False, limit=MAX_COLSPAN),
+            1 if rowspan is None else parse_span(rowspan, zero_allowed=True, limit=MAX_ROWSPAN))
+
+
 def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
     """The grid of anchor cells of a data table (no nested tables)."""
     cells: list[Cell] = []
@@ -156,24 +181,10 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
                 tag = td.tag
                 if not isinstance(tag, str) or tag.lower() not in _CELL_TAGS:
                     continue
-                attrib = td.attrib
-                colspan = rowspan = 1
-                if attrib:
-                    style = attrib.get("style")
-                    if style is not None:
-                        hidden = hidden_styles.get(style)
-                        if hidden is None:
-                            hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
-                        if hidden:
-                            continue
-                    if "hidden" in attrib:
-                        continue
-                    value = attrib.get("colspan")
-                    if value is not None:
-                        colspan = parse_span(value, zero_allowed=False, limit=MAX_COLSPAN)
-                    value = attrib.get("rowspan")
-                    if value is not None:
-                        rowspan = parse_span(value, zero_allowed=True, limit=MAX_ROWSPAN)
+                spans = _cell_spans(td.items(), hidden_styles)
+                if spans is None:
+                    continue  # a hidden cell takes no slot
+                colspan, rowspan = spans
                 while (row_index, col) in occupied:
                     col += 1
                 if rowspan != 1:
@@ -182,7 +193,8 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
                     for r in range(row_index + 1, row_index + rowspan):
                         for c in range(col, col + colspan):
                             occupied.add((r, c))
-                locator = Locator(line=td.sourceline, table=table_index, row=row_index, col=col)
+                # positional Locator(page, line, table, row, col): keywords cost twice as much
+                locator = Locator(None, td.sourceline, table_index, row_index, col)
                 cells.append(Cell(cell_text(td), row_index, col, rowspan, colspan, locator))
                 col += colspan
                 if col > n_cols:

@@ -10,12 +10,12 @@ is an anchor with ``""``.
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from pdfplumber.table import TableFinder, TableSettings
+from pdfplumber.table import TableFinder, TableSettings, cells_to_tables, edges_to_intersections
 
 from gongkai.extractors.cjk_spacing import join_fragments
 from gongkai.extractors.readers.pdf_layout import Edge, PdfChar
@@ -110,11 +110,74 @@ class _EdgePage:
 
 def find_table_cells(edges: list[Edge], page_bbox: BBox,
                      settings: TableSettings = DEFAULT_TABLE_SETTINGS) -> list[list[BBox]]:
-    """Cell boxes of each ruled table on the page (pdfplumber's finder), top to bottom."""
-    finder = TableFinder(cast(Any, _EdgePage(edges, page_bbox)), settings)
-    tables = [list(map(tuple, t.cells)) for t in finder.tables]
+    """Cell boxes of each ruled table on the page (pdfplumber's finder), top to bottom.
+
+    pdfplumber's own steps (edge merging, intersections, grouping cells into tables) with its
+    ``intersections_to_cells`` replaced by :func:`intersections_to_cells`, which gives the same
+    cells without pdfplumber's per-comparison set building.
+    """
+    finder = TableFinder.__new__(TableFinder)  # only its edge step: the rest is done below
+    finder.page = cast(Any, _EdgePage(edges, page_bbox))
+    finder.settings = TableSettings.resolve(settings)
+    intersections = edges_to_intersections(finder.get_edges(), finder.settings.intersection_x_tolerance,
+                                           finder.settings.intersection_y_tolerance)
+    tables = [list(map(tuple, cells)) for cells in cells_to_tables(intersections_to_cells(intersections))]
     tables.sort(key=lambda cells: (min(c[1] for c in cells), min(c[0] for c in cells)))
     return cast(list[list[BBox]], tables)
+
+
+Point = tuple[float, float]
+
+
+def intersections_to_cells(intersections: dict[Point, dict[str, list[Edge]]]) -> list[BBox]:
+    """pdfplumber's ``intersections_to_cells``, same result: for each intersection (sorted), the
+    smallest cell whose four corners are intersections joined by shared edges.
+
+    Each point's edge boxes are made into sets once; the points below / to the right of a point
+    are its successors among the points of the same x / the same top.
+    """
+    points = sorted(intersections)
+    v_sets: dict[Point, frozenset[BBox]] = {}
+    h_sets: dict[Point, frozenset[BBox]] = {}
+    for point, touching in intersections.items():
+        v_sets[point] = frozenset((e["x0"], e["top"], e["x1"], e["bottom"]) for e in touching["v"])
+        h_sets[point] = frozenset((e["x0"], e["top"], e["x1"], e["bottom"]) for e in touching["h"])
+    by_x: dict[float, list[Point]] = {}
+    by_top: dict[float, list[Point]] = {}
+    for point in points:  # sorted by (x, top): each group is in the order pdfplumber scans it
+        by_x.setdefault(point[0], []).append(point)
+        by_top.setdefault(point[1], []).append(point)
+
+    def connects(p1: Point, p2: Point) -> bool:
+        if p1[0] == p2[0] and not v_sets[p1].isdisjoint(v_sets[p2]):
+            return True
+        return p1[1] == p2[1] and not h_sets[p1].isdisjoint(h_sets[p2])
+
+    cells: list[BBox] = []
+    for pt in points:
+        column = by_x[pt[0]]
+        row = by_top[pt[1]]
+        below = column[column.index(pt) + 1:]
+        right = row[row.index(pt) + 1:]
+        cell = _smallest_cell(pt, below, right, intersections, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(pt: Point, below: list[Point], right: list[Point], corners: Container[Point],
+                   connects: Callable[[Point, Point], bool]) -> BBox | None:
+    for below_pt in below:
+        if not connects(pt, below_pt):
+            continue
+        for right_pt in right:
+            if not connects(pt, right_pt):
+                continue
+            bottom_right = (right_pt[0], below_pt[1])
+            if bottom_right in corners and connects(bottom_right, right_pt) \
+                    and connects(bottom_right, below_pt):
+                return (pt[0], pt[1], bottom_right[0], bottom_right[1])
+    return None
 
 
 def _boundaries(values: Sequence[float]) -> list[float]:
@@ -126,7 +189,8 @@ def _boundaries(values: Sequence[float]) -> list[float]:
 
 
 def _span(start: float, end: float, bounds: list[float]) -> int:
-    return max(1, sum(1 for b in bounds if start - SPAN_EPSILON <= b < end - SPAN_EPSILON))
+    """How many of the (sorted) ``bounds`` lie in [start, end), at least 1."""
+    return max(1, bisect_left(bounds, end - SPAN_EPSILON) - bisect_left(bounds, start - SPAN_EPSILON))
 
 
 def build_grid(cell_boxes: list[BBox], chars: Sequence[PdfChar], page: int) -> PageGrid:

@@ -104,25 +104,27 @@ def text_to_lines(text: str) -> list[PdfLine]:
     return out
 
 
+_CID_RE = re.compile(r"\(cid:\d+\)")
+# Characters counted as unusable (see bad_char_ratio); whitespace among them is not counted.
+_BAD_CHAR_RE = re.compile("[\x00-\x1f\ufffd\ue000-\uf8ff\U000f0000-\U0010ffff]")
+
+
 def bad_char_ratio(text: str) -> float:
-    """Share of unusable characters: ``(cid:N)`` codes, U+FFFD and private-use characters."""
-    cid_count = len(re.findall(r"\(cid:\d+\)", text))
-    text = re.sub(r"\(cid:\d+\)", "", text)
-    chars = [ch for ch in text if not ch.isspace()]
-    total = len(chars) + cid_count
+    """Share of unusable characters: ``(cid:N)`` codes, U+FFFD, control and private-use characters."""
+    cid_count = 0
+    if "(cid:" in text:
+        cid_count = len(_CID_RE.findall(text))
+        text = _CID_RE.sub("", text)
+    total = printed_char_count(text) + cid_count
     if total == 0:
         return 0.0
-    bad = cid_count + sum(1 for ch in chars if ch == "\ufffd" or _is_private_use(ch) or ord(ch) < 32)
+    bad = cid_count + sum(1 for ch in _BAD_CHAR_RE.findall(text) if not ch.isspace())
     return bad / total
 
 
-def _is_private_use(ch: str) -> bool:
-    code = ord(ch)
-    return 0xE000 <= code <= 0xF8FF or code >= 0xF0000
-
-
 def printed_char_count(text: str) -> int:
-    return sum(1 for ch in text if not ch.isspace())
+    """How many characters of ``text`` are not whitespace (``str.split`` splits on exactly those)."""
+    return len("".join(text.split()))
 
 
 def _running_key(text: str) -> str:

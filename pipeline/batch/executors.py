@@ -23,12 +23,10 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
+from gongkai.batch.defaults import DEFAULT_MAX_TASKS_PER_WORKER, DEFAULT_TIMEOUT_S, DEFAULT_WORKER_MEMORY_MB
 from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome, process_document
 from gongkai.model.settings import ExtractSettings
 
-DEFAULT_TIMEOUT_S = 120.0
-DEFAULT_MAX_TASKS_PER_WORKER = 5000
-DEFAULT_WORKER_MEMORY_MB = 2048
 # How long a retiring worker gets to exit by itself before it is killed.
 _RETIRE_GRACE_S = 5.0
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from gongkai import PIPELINE_VERSION
 from gongkai.batch.manifest import DoneDocument, SourceRecord
 from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome, unreadable_report_id
+from gongkai.batch.provenance import CRAWL_RECORDS_DIR
 from gongkai.convert.formats import KNOWN_SUFFIXES
 
 
@@ -71,10 +72,13 @@ class BatchPlan:
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and files with a known suffix found under folders (sorted)."""
+    """Files named directly, and files with a known suffix found under folders (sorted); a crawl's
+    records folder (``_crawl/``: ledger, WARC files) is not an input."""
     for path in paths:
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if CRAWL_RECORDS_DIR in child.relative_to(path).parts[:-1]:
+                    continue
                 if child.suffix.lower() in KNOWN_SUFFIXES and not child.name.startswith("."):
                     yield child
         else:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai.batch.outcome import DocumentOutcome
+from gongkai.dataset.parts import PartRecord
 
 MANIFEST_FORMAT = "1"
 
@@ -67,12 +68,6 @@ class SourceRecord:
     size: int | None
     mtime_ns: int | None
     ctime_ns: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class PartRecord:
-    part: str
-    years: tuple[str, ...]  # partition keys that have files for this part
 
 
 class Manifest:

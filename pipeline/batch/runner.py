@@ -19,24 +19,24 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import PIPELINE_VERSION
+from gongkai.batch.defaults import DEFAULT_CHUNK_DOCS, DEFAULT_FLUSH_S
 from gongkai.batch.executors import (
     DaskExecutor,
     LocalProcessExecutor,
     PoolSettings,
     WorkerStartError,
 )
+from gongkai.batch.inprocess import InProcessExecutor, small_enough
 from gongkai.batch.inputs import ScanRules, Shard, iter_input_files, plan_batch
 from gongkai.batch.manifest import Manifest, ManifestError
-from gongkai.batch.outcome import DocumentOutcome
+from gongkai.batch.outcome import DocumentOutcome, Task
 from gongkai.batch.progress import Reporter, SilentReporter
+from gongkai.batch.provenance import load_crawl_provenance
 from gongkai.dataset.parts import DatasetFiles, new_part_id, new_run_id
 from gongkai.model.settings import ExtractSettings
 
 __all__ = ["BatchFatalError", "BatchOptions", "BatchSummary", "iter_input_files", "run_batch"]
 
-# A part is written when this many documents are buffered, or this long after the last one.
-DEFAULT_CHUNK_DOCS = 200
-DEFAULT_FLUSH_S = 60.0
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_FATAL, EXIT_NOTHING_TO_DO = 0, 1, 2, 3, 99
 
@@ -58,6 +58,9 @@ class BatchOptions(PoolSettings):
     dask_client: Any = None  # an existing distributed.Client (tests, notebooks)
     chunk_docs: int = DEFAULT_CHUNK_DOCS
     flush_s: float = DEFAULT_FLUSH_S
+    # auto: a run of a few small files is extracted in this process (batch/inprocess.py);
+    # never: always on worker processes (isolation from crashes, hard time limits)
+    in_process: str = "auto"
 
 
 @dataclass(slots=True)
@@ -70,6 +73,7 @@ class BatchSummary:
     by_error: Counter[str] = field(default_factory=Counter)
     checks_failed: int = 0
     reports_with_failed_checks: int = 0
+    reports_without_values: int = 0  # processed as a report, but no cell holds a number (reason no_values)
     listed: int = 0
     skipped: int = 0
     duplicates: int = 0
@@ -95,16 +99,18 @@ class BatchSummary:
         self.by_error.update(outcome.error_codes)
         self.checks_failed += outcome.checks_failed
         self.reports_with_failed_checks += 1 if outcome.checks_failed else 0
+        self.reports_without_values += "no_values" in outcome.table("reports")["reasons"][0].as_py()
         self.peak_worker_rss = max(self.peak_worker_rss, outcome.worker_rss)
         if outcome.worker:
             used = self.worker_cpu.get(outcome.worker, 0.0)
             self.worker_cpu[outcome.worker] = max(used, outcome.worker_cpu_s)
 
     def exit_code(self) -> int:
-        """0 all good; 1 some documents failed or broke a check; 99 nothing new was processed."""
+        """0 all good; 1 some documents failed, broke a check or yielded no value; 99 nothing new
+        was processed."""
         if not self.documents:
             return EXIT_NOTHING_TO_DO
-        if self.by_status.get("failed", 0) or self.reports_with_failed_checks:
+        if self.by_status.get("failed", 0) or self.reports_with_failed_checks or self.reports_without_values:
             return EXIT_FAILURES
         return EXIT_OK
 
@@ -118,6 +124,7 @@ class BatchSummary:
             "by_error": dict(sorted(self.by_error.items())),
             "checks_failed": self.checks_failed,
             "reports_with_failed_checks": self.reports_with_failed_checks,
+            "reports_without_values": self.reports_without_values,
             "parts_written": self.parts_written, "parts_rewritten": self.parts_rewritten,
             "seconds": round(self.seconds, 3),
             "docs_per_s": round(self.documents / self.seconds, 2) if self.seconds else None,
@@ -208,7 +215,10 @@ def _exclusive(files: DatasetFiles) -> Iterator[None]:
         handle.close()
 
 
-def _make_executor(settings: ExtractSettings, options: BatchOptions) -> LocalProcessExecutor | DaskExecutor:
+def _make_executor(settings: ExtractSettings, options: BatchOptions,
+                   tasks: list[Task]) -> LocalProcessExecutor | DaskExecutor | InProcessExecutor:
+    if options.executor == "local" and options.in_process == "auto" and small_enough(tasks):
+        return InProcessExecutor(settings, options.timeout_s)
     if options.executor == "dask":
         return DaskExecutor(settings, scheduler=options.scheduler, client=options.dask_client,
                             timeout_s=options.timeout_s)
@@ -254,6 +264,8 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     removed = files.remove_orphans(manifest.parts())
     if removed:
         reporter.note(f"removed {removed} files of parts an interrupted run did not commit")
+    if moved := files.migrate_hive_folders():
+        reporter.note(f"moved {moved} part files from year=<Y> folders to <Y> folders (typed year column)")
     rules = ScanRules(force=options.force, retry_failed=options.retry_failed, shard=options.shard)
     plan = plan_batch(paths, manifest.known_sources(), manifest.done_documents(), rules)
     summary.listed, summary.skipped, summary.duplicates = plan.listed, plan.skipped, plan.duplicates
@@ -264,13 +276,14 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     for outcome in plan.immediate:
         _record(outcome, sink, summary, reporter)
     if plan.tasks:
-        executor = _make_executor(settings, options)
+        executor = _make_executor(settings, options, plan.tasks)
         for outcome in executor.run(plan.tasks):
             _record(outcome, sink, summary, reporter)
     sink.flush()
     summary.parts_written = sink.parts_written
     summary.parts_rewritten += _collect_garbage(files, manifest, sink)
-    files.write_sources(manifest.sources_table_rows())
+    rows = manifest.sources_table_rows()
+    files.write_sources(load_crawl_provenance(str(r["source_path"]) for r in rows).annotate(rows))
 
 
 def _record(outcome: DocumentOutcome, sink: _PartSink, summary: BatchSummary, reporter: Reporter) -> None:

@@ -14,6 +14,7 @@ from gongkai.schemas.rules import RULES
 
 _GROUP_LABELS = {"review": "行政复议", "litigation.direct": "诉讼·未经复议直接起诉",
                  "litigation.after_review": "诉讼·复议后起诉"}
+_TABLE_NAMES = {"active": "二", "applications": "三", "review_litigation": "四"}
 _LEAF_LABELS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
 
 
@@ -38,29 +39,60 @@ def _row_label(code: str) -> str:
     return label.split("/")[-1]
 
 
+def _render_legacy(result: ReportResult, console: Console) -> None:
+    """A pre-2019 report: the rows of its 统计表 that were read (legacy.* cells), and its prose facts."""
+    cells = result.cell_map()
+    table = Table(title="政府信息公开情况统计表 (pre-2019)")
+    for column in ("指标", "单位", "本年度", "历年累计"):
+        table.add_column(column)
+    rows = dict.fromkeys(code.split("@")[0] for code in cells)
+    for row in rows:
+        first = cells.get(f"{row}@year") or cells.get(f"{row}@cumulative")
+        label = code_index()[f"{row}@year"].row_label
+        table.add_row(label, first.unit if first else "", _fmt(cells.get(f"{row}@year")),
+                      _fmt(cells.get(f"{row}@cumulative")) if f"{row}@cumulative" in cells else "")
+    console.print(table)
+    for fact in result.facts:
+        console.print(f"{fact.key}: {fact.value:g} {fact.unit}  [dim]{fact.sentence}[/dim]")
+
+
+def table_layout(result: ReportResult, table: str) -> str:
+    """The layout ``table`` was read in (a hybrid report prints 二 in F2021 and 三 in F2019); the
+    report's layout for a table that was not found; F2021 when neither is known."""
+    layout = result.table_templates.get(table) or result.template
+    return layout if layout in ("F2021", "F2019") else "F2021"
+
+
 def render_result(result: ReportResult, console: Console | None = None) -> None:
     console = console or Console()
     console.print(f"[bold]{result.source_name}[/bold]  format={result.format}  status=[bold]{result.status}[/bold]")
-    console.print(f"issuer: {result.issuer or '?'}   year: {result.year or '?'}   template: {result.template}")
+    layouts = {result.table_templates[t] for t in result.table_templates}
+    mixed = "" if len(layouts) < 2 else " (" + ", ".join(
+        f"{name} {result.table_templates[t]}" for t, name in _TABLE_NAMES.items() if t in result.table_templates) + ")"
+    console.print(f"issuer: {result.issuer or '?'}   year: {result.year or '?'}   template: {result.template}{mixed}")
+    if result.reasons:
+        console.print("not ok because: " + ", ".join(result.reasons))
     cells = result.cell_map()
-    layout = result.template if result.template in ("F2021", "F2019") else "F2021"
-    if cells:
-        t2 = Table(title="二、主动公开政府信息情况", show_lines=False)
+    if result.template == "PRE2019":
+        _render_legacy(result, console)
+    elif cells:
+        active, applications = table_layout(result, "active"), table_layout(result, "applications")
+        t2 = Table(title=f"二、主动公开政府信息情况 ({active})", show_lines=False)
         for column in ("信息内容", "项目", "数值"):
             t2.add_column(column)
-        for row in ACTIVE_ROWS[layout]:
+        for row in ACTIVE_ROWS[active]:
             for code in row.codes:
                 meta = code_index()[code]
                 cell = cells.get(code)
                 unit = f" {cell.unit}" if cell and cell.value is not None and cell.unit not in ("件", "项") else ""
-                t2.add_row(_layout_label(meta.row_label, layout), _layout_label(meta.column_label, layout, hierarchy=False),
+                t2.add_row(_layout_label(meta.row_label, active), _layout_label(meta.column_label, active, hierarchy=False),
                            _fmt(cell) + unit)
         console.print(t2)
-        t3 = Table(title="三、收到和处理政府信息公开申请情况")
+        t3 = Table(title=f"三、收到和处理政府信息公开申请情况 ({applications})")
         t3.add_column("")
         for col in T3_COLUMNS:
             t3.add_column(APPLICANT_COLUMN_LABELS[col], justify="right")
-        for row_code in t3_rows(layout):
+        for row_code in t3_rows(applications):
             t3.add_row(_row_label(row_code), *(_fmt(cells.get(f"{row_code}@{c}")) for c in T3_COLUMNS))
         console.print(t3)
         t4 = Table(title="四、政府信息公开行政复议、行政诉讼情况")

@@ -16,16 +16,18 @@ from pathlib import Path
 from gongkai import PIPELINE_VERSION
 from gongkai.convert.checks import run_checks
 from gongkai.convert.formats import READERS, detect_format
+from gongkai.extractors.legacy import TABLE_MARKER as LEGACY_TABLE_MARKER
+from gongkai.extractors.legacy import legacy_table
 from gongkai.extractors.metadata import ReportMetadata, read_metadata
-from gongkai.extractors.prose import info_fee
+from gongkai.extractors.prose import prose_facts
+from gongkai.extractors.prose.keywords import KEYWORD_SECTION, keywords_of
 from gongkai.extractors.sections import LocatedSections, locate_sections
 from gongkai.extractors.tables.extract import TableExtraction, extract_tables
 from gongkai.model.document import Document
 from gongkai.model.errors import ERROR_KINDS, ExtractionError
-from gongkai.model.result import CellValue, ReportResult, Status
+from gongkai.model.result import CheckStatus, ReportResult, Status
 from gongkai.model.settings import ExtractSettings
-
-_FATAL_FLAGS = {"ambiguous", "unreadable", "not_found", "ocr_conflict", "ocr_unsure"}
+from gongkai.model.status import cell_is_read, ordered_reasons
 
 
 @dataclass
@@ -81,11 +83,12 @@ def stage_sections(ex: Extraction) -> None:
 
 
 def stage_prose(ex: Extraction) -> None:
-    """Facts stated in the prose: the 信息处理费 collected (section 六)."""
+    """Facts stated in the prose (section 一 figures, the 信息处理费 of 六); keywords of section 五."""
     assert ex.sections is not None
-    six = next((s.text for s in ex.result.sections if s.section == 6), "")
-    fee = info_fee(six)
-    ex.result.info_fee_yuan, ex.result.info_fee_text = fee.yuan, fee.text
+    ex.result.facts, fee = prose_facts(ex.result.sections)
+    ex.result.info_fee_yuan, ex.result.info_fee_text = fee.yuan, fee.text  # deprecated columns
+    five = next((s.text for s in ex.result.sections if s.section == KEYWORD_SECTION), "")
+    ex.result.keywords = keywords_of(five.split(LEGACY_TABLE_MARKER)[0])
 
 
 def stage_classify(ex: Extraction) -> None:
@@ -93,9 +96,13 @@ def stage_classify(ex: Extraction) -> None:
     assert ex.document is not None and ex.metadata is not None and ex.sections is not None
     if ex.metadata.is_pre2019(ex.sections):
         ex.result.template = "PRE2019"
-        ex.result.status = Status.NOT_A_REPORT
         ex.result.add_error("classify", "pre2019_format",
-                            f"report year {ex.metadata.year}: pre-2019 format, tables not extracted")
+                            f"report year {ex.metadata.year}: pre-2019 format, the legacy 统计表 is read instead")
+        legacy = legacy_table(ex.document)
+        ex.result.cells = legacy.cells
+        if not legacy.found:
+            ex.result.add_error("tables", "table_absent", "no legacy 政府信息公开情况统计表 found")
+        ex.result.status, ex.result.reasons = decide_legacy_status(ex.result, legacy.found)
         raise _Stop
     if not ex.metadata.is_report(ex.sections):
         ex.result.status = Status.NOT_A_REPORT
@@ -128,7 +135,8 @@ def stage_checks(ex: Extraction) -> None:
 
 
 def stage_status(ex: Extraction) -> None:
-    ex.result.status = decide_status(ex.result.cells, ex.tables)
+    """``ok`` or ``partial``, with the reasons (docs/output.md § Status)."""
+    ex.result.status, ex.result.reasons = decide_status(ex.result, ex.tables)
 
 
 STAGES: tuple[tuple[str, Callable[[Extraction], None]], ...] = (
@@ -148,12 +156,51 @@ class _Stop(Exception):
     """A stage decided the document is done (e.g. pre-2019); not an error."""
 
 
-def decide_status(cells: list[CellValue], tables: TableExtraction | None) -> Status:
+def decide_status(result: ReportResult, tables: TableExtraction | None) -> tuple[Status, list[str]]:
+    """The status of a report whose tables were extracted, and why it is not ``ok``
+    (the definition is in :mod:`gongkai.model.status`)."""
+    cells = result.cells
     if tables is None or not cells:
-        return Status.FAILED
-    if tables.absent or any(c.flag in _FATAL_FLAGS for c in cells):
-        return Status.PARTIAL
-    return Status.OK
+        return Status.FAILED, ["document_failed"]
+    reasons = []
+    if result.year is None:
+        reasons.append("year_unknown")
+    if result.issuer is None:
+        reasons.append("issuer_unknown")
+    if tables.absent:
+        reasons.append("table_absent")
+    if any(not cell_is_read(c.value, c.flag) for c in cells if c.table not in tables.absent):
+        reasons.append("cells_unread")
+    if any(check.status is CheckStatus.FAIL for check in result.checks):
+        reasons.append("checks_failed")
+    if all(c.value is None for c in cells):
+        reasons.append("no_values")
+    return (Status.PARTIAL if reasons else Status.OK), ordered_reasons(reasons)
+
+
+def decide_legacy_status(result: ReportResult, table_found: bool) -> tuple[Status, list[str]]:
+    """The status of a pre-2019 report: as :func:`decide_status`, with its legacy 统计表 in place
+    of tables 二–四 (it has no arithmetic rules)."""
+    reasons = []
+    if result.year is None:
+        reasons.append("year_unknown")
+    if result.issuer is None:
+        reasons.append("issuer_unknown")
+    if not table_found:
+        reasons.append("table_absent")
+    if any(not cell_is_read(c.value, c.flag) for c in result.cells):
+        reasons.append("cells_unread")
+    if all(c.value is None for c in result.cells):
+        reasons.append("no_values")
+    return (Status.PARTIAL if reasons else Status.OK), ordered_reasons(reasons)
+
+
+def _stopped_reasons(result: ReportResult) -> list[str]:
+    """Why a document the stages stopped early is not ``ok``."""
+    if result.status is Status.NOT_A_REPORT:
+        pre2019 = any(e.code == "pre2019_format" for e in result.errors)
+        return ["pre2019_format" if pre2019 else "not_a_report"]
+    return ["document_failed"]
 
 
 def report_id_of(data: bytes) -> str:
@@ -187,6 +234,8 @@ def extract_bytes(data: bytes, source_path: str, settings: ExtractSettings | Non
             result.status = Status.FAILED
             result.add_error(name, "internal_error", f"{type(err).__name__}: {err}")
             break
+    if result.status not in (Status.OK, Status.PARTIAL):
+        result.reasons = _stopped_reasons(result)
     return result
 
 

@@ -1,16 +1,21 @@
-"""The on-disk dataset: Parquet part files, written atomically, hive-partitioned by year.
+"""The on-disk dataset: Parquet part files, written atomically, in one folder per report year.
 
 Layout under the output folder ``OUT``::
 
-    OUT/reports/part-<part>.parquet                       one row per document (typed ``year``)
-    OUT/{cells,checks,sections,errors}/year=<Y>/part-<part>.parquet
+    OUT/reports/part-<part>.parquet                       one row per document
+    OUT/{cells,checks,sections,errors}/<Y>/part-<part>.parquet
     OUT/sources.parquet                                   every input path and its report_id
     OUT/_gongkai/manifest.sqlite                          run bookkeeping (see manifest.py)
 
-``<Y>`` is the report year, or ``unknown`` when it could not be read. A part is a small chunk of
-documents written together: every file goes to a hidden temporary name in its final folder, is
-fsynced, then ``os.replace``-d into place, and only then is the part committed to the manifest.
-Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and the ``_gongkai`` folder.
+``<Y>`` is the report year, or ``unknown`` when it could not be read. Every table carries the year
+as a column of its own, typed int16 as in ``reports`` (null when unknown), so a join on ``year``
+works in DuckDB, Polars and pandas without casts. The folders are deliberately *not* hive-style
+(``year=<Y>``): readers would add a second ``year`` column inferred from the folder name (text
+because of ``unknown``, or an integer of a reader-specific width) that clashes with the typed one.
+A part is a small chunk of documents written together: every file goes to a hidden temporary name
+in its final folder, is fsynced, then ``os.replace``-d into place, and only then is the part
+committed to the manifest. Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and
+the ``_gongkai`` folder.
 """
 
 from __future__ import annotations
@@ -18,19 +23,36 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from gongkai.batch.manifest import PartRecord
-from gongkai.batch.outcome import DocumentOutcome
-from gongkai.schemas.tables import SOURCES_SCHEMA, TABLE_NAMES, build_table
+from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA, TABLE_NAMES, build_table
 
 UNKNOWN_YEAR = "unknown"
+
+
+class DocumentRows(Protocol):
+    """The rows of one document, as the dataset needs them (a batch's outcome is one)."""
+
+    report_id: str
+    source_path: str
+    year: int | None
+
+    def table(self, name: str) -> pa.Table: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PartRecord:
+    """A part: documents written together, one file per table (and per year partition)."""
+
+    part: str
+    years: tuple[str, ...]  # partition keys that have files for this part
 # Tables written as one folder of parts without partitioning (small, keeps its typed year column).
 FLAT_TABLES: frozenset[str] = frozenset({"reports"})
 PARTITIONED_TABLES: tuple[str, ...] = tuple(t for t in TABLE_NAMES if t not in FLAT_TABLES)
@@ -39,7 +61,7 @@ _PART_FILE = re.compile(r"^part-(?P<part>[0-9A-Za-z_-]+)\.parquet$")
 
 
 def year_key(year: int | None) -> str:
-    """The ``year=`` partition value for a report year."""
+    """The name of a report year's folder."""
     return UNKNOWN_YEAR if year is None else str(year)
 
 
@@ -79,17 +101,17 @@ class DatasetFiles:
     def file_for(self, table: str, part: str, year: str | None = None) -> Path:
         if table in FLAT_TABLES:
             return self.out / table / f"part-{part}.parquet"
-        return self.out / table / f"year={year}" / f"part-{part}.parquet"
+        return self.out / table / str(year) / f"part-{part}.parquet"
 
     def files_of(self, part: PartRecord) -> list[Path]:
         files = [self.file_for(t, part.part) for t in TABLE_NAMES if t in FLAT_TABLES]
         files += [self.file_for(t, part.part, y) for t in PARTITIONED_TABLES for y in part.years]
         return files
 
-    def write_part(self, part_id: str, outcomes: list[DocumentOutcome]) -> PartRecord:
+    def write_part(self, part_id: str, outcomes: Sequence[DocumentRows]) -> PartRecord:
         """Write the rows of ``outcomes`` as one part (every table, one file per year)."""
         ordered = sorted(outcomes, key=lambda o: (o.source_path, o.report_id))
-        by_year: dict[str, list[DocumentOutcome]] = {}
+        by_year: dict[str, list[DocumentRows]] = {}
         for outcome in ordered:
             by_year.setdefault(year_key(outcome.year), []).append(outcome)
         for table in FLAT_TABLES:
@@ -144,6 +166,28 @@ class DatasetFiles:
                     folder.rmdir()
         return removed
 
+    def migrate_hive_folders(self) -> int:
+        """Move part files of the earlier ``<table>/year=<Y>/`` layout (no ``year`` column) to
+        ``<table>/<Y>/`` with the typed ``year`` column added; returns how many. Same part names,
+        so the manifest stays true; a crash halfway is finished by the next call."""
+        moved = 0
+        for table in PARTITIONED_TABLES:
+            for old in sorted((self.out / table).glob("year=*/part-*.parquet")):
+                key = old.parent.name.removeprefix("year=")
+                try:
+                    data, schema = pq.ParquetFile(old).read(), SCHEMAS[table]
+                except pa.ArrowInvalid:  # not a Parquet file: left for a person to look at
+                    continue
+                fill = None if key == UNKNOWN_YEAR or "year" in data.column_names else int(key)
+                columns = {f.name: data[f.name] if f.name in data.column_names else
+                           pa.array([fill if f.name == "year" else None] * data.num_rows, f.type) for f in schema}
+                write_parquet_atomic(pa.Table.from_pydict(columns, schema=schema), old.parent.parent / key / old.name)
+                old.unlink()
+                moved += 1
+                if not any(old.parent.iterdir()):
+                    old.parent.rmdir()
+        return moved
+
     def remove_legacy_files(self) -> list[Path]:
         """Remove ``OUT/<table>.parquet`` of the single-file layout (they would shadow the folders)."""
         removed = []
@@ -158,7 +202,7 @@ class DatasetFiles:
         write_parquet_atomic(pa.Table.from_pylist(rows, schema=SOURCES_SCHEMA), self.out / "sources.parquet")
 
 
-def _concat(outcomes: list[DocumentOutcome], table: str) -> pa.Table:
+def _concat(outcomes: Sequence[DocumentRows], table: str) -> pa.Table:
     if not outcomes:
         return build_table(table, [])
     return pa.concat_tables([outcome.table(table) for outcome in outcomes])

@@ -31,12 +31,14 @@ _KINDS: tuple[ErrorKind, ...] = (
     # recognising the document
     ErrorKind("not_a_report", "classify", True, "not a government information-disclosure annual report"),
     ErrorKind("pre2019_format", "classify", False,
-              "a report under the 2008 Regulations (before the 2019 national format); tables not extracted"),
+              "a report under the 2008 Regulations (before the 2019 national format): tables 二–四 do not "
+              "exist; the headline numbers of its legacy 统计表 are read instead (legacy.* cells)"),
     ErrorKind("year_unknown", "metadata", False, "the report year could not be read from the title"),
     ErrorKind("issuer_unknown", "metadata", False, "the issuing body could not be read from the title"),
     # sections and tables
     ErrorKind("section_missing", "sections", False, "a section heading (一…六) was not found"),
-    ErrorKind("table_absent", "tables", False, "a table (二, 三 or 四) was not found in the document"),
+    ErrorKind("table_absent", "tables", False,
+              "a table (二, 三 or 四; the legacy 统计表 of a pre-2019 report) was not found in the document"),
     ErrorKind("template_unknown", "tables", False, "the table layout (F2021/F2019) could not be decided"),
     ErrorKind("row_missing", "tables", False, "an expected table row was not found"),
     ErrorKind("row_unbound", "tables", False, "a table row with numbers did not match any expected row"),
@@ -72,6 +74,10 @@ CELL_FLAGS: dict[str, str] = {
     "unreadable": "the cell text is not a number gongkai can read with certainty",
     "not_found": "the row or table holding the cell was not found in the document",
     "signed": "a sign (+/-) was printed in a cell that should hold a count (value kept as printed)",
+    "resolved_by_prose": "digits ran together; the one reading kept is the one whose value the report "
+                         "states in its own prose (legacy 统计表)",
+    "resolved_across_years": "digits ran together; the one reading kept is the only one consistent with the "
+                             "same body's neighbouring year (checks_across_years)",
     "ocr": "the value was read by OCR from a scanned page and no arithmetic rule it is part of fails",
     "ocr_conflict": "read by OCR, but an arithmetic rule of its scope fails: value nulled (the read kept in raw)",
     "ocr_unsure": "read by OCR with low confidence (or ink without a reading): value nulled (the read kept in raw)",

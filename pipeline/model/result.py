@@ -11,10 +11,12 @@ from enum import StrEnum
 
 
 class Status(StrEnum):
-    OK = "ok"  # every table found; no cell ambiguous/unreadable/not found
-    PARTIAL = "partial"  # some table absent or some cells ambiguous/unreadable/not found
+    """``reports.status``; what ``ok`` requires is defined in :mod:`gongkai.model.status`."""
+
+    OK = "ok"  # year and issuer known, every table found, every cell read, every assessable check passes
+    PARTIAL = "partial"  # tables were read, but something above does not hold: see ReportResult.reasons
     FAILED = "failed"  # the document could not be processed (see errors)
-    NOT_A_REPORT = "not_a_report"  # not an annual report in the 2019/2021 layouts (incl. pre-2019)
+    NOT_A_REPORT = "not_a_report"  # not an annual report (a pre-2019 report is a report: template PRE2019)
 
 
 class CheckStatus(StrEnum):
@@ -55,6 +57,30 @@ class SectionText:
 
 
 @dataclass(slots=True)
+class ProseFact:
+    """One figure stated in the prose (docs/output.md § facts): a key, its value, and its sentence."""
+
+    section: int  # 1–6
+    key: str  # e.g. items_published, info_fee (gongkai.extractors.prose.facts.FACT_KEYS)
+    value: float
+    unit: str  # as printed: 条, 件, 场, 元 …
+    qualifier: str | None  # more_than (5500余条), about (约, 近), or None when exact
+    sentence: str  # the sentence as printed (line breaks removed)
+    span: tuple[int, int]  # [start, end) of the figure's phrase in ``sentence``
+
+
+@dataclass(slots=True)
+class Keyword:
+    """A keyword of a section's prose (section 五: problems and improvements), by jieba TF-IDF."""
+
+    section: int
+    rank: int  # 1 = highest weight
+    keyword: str
+    weight: float
+    count: int  # occurrences in the section
+
+
+@dataclass(slots=True)
 class ErrorRecord:
     stage: str
     code: str  # catalog code, gongkai.model.errors
@@ -72,13 +98,17 @@ class ReportResult:
     template: str = "UNKNOWN"  # F2021 | F2019 | PRE2019 | UNKNOWN
     table_templates: dict[str, str] = field(default_factory=dict)
     status: Status = Status.FAILED
+    reasons: list[str] = field(default_factory=list)  # why not ok: codes of gongkai.model.status.REASONS
     pipeline_version: str = ""
     title: str | None = None
-    info_fee_yuan: float | None = None  # 信息处理费 collected, from section 六 (extractors/prose.py)
+    # deprecated (kept for one release): the info_fee row of ``facts`` replaces them
+    info_fee_yuan: float | None = None  # 信息处理费 collected, from section 六 (extractors/prose/fee.py)
     info_fee_text: str | None = None  # the sentence it was read from
     cells: list[CellValue] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     sections: list[SectionText] = field(default_factory=list)
+    facts: list[ProseFact] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
     errors: list[ErrorRecord] = field(default_factory=list)
 
     def add_error(self, stage: str, code: str, message: str) -> None:
@@ -86,6 +116,13 @@ class ReportResult:
 
     def cell_map(self) -> dict[str, CellValue]:
         return {c.cell: c for c in self.cells}
+
+    def status_reasons(self) -> list[str]:
+        """``reasons``, or for a result whose stages never ran (a worker crash, a timeout) the
+        reason its status implies; empty exactly when the status is ``ok``."""
+        if self.reasons or self.status in (Status.OK, Status.PARTIAL):
+            return list(self.reasons)
+        return ["not_a_report" if self.status is Status.NOT_A_REPORT else "document_failed"]
 
     @property
     def checks_failed(self) -> int:

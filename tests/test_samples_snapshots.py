@@ -1,6 +1,7 @@
-"""Real text samples: hand-checked gold values, and golden snapshots of the full output.
+"""Real text samples: hand-checked values (tests/data/hand_checked/, copied from the spec's gold/) and
+snapshots of the full output (tests/data/snapshots/, written by gongkai itself).
 
-Regenerate the snapshots in tests/data/golden/ with ``GONGKAI_REGEN_GOLDEN=1 pytest tests/test_samples_golden.py``
+Regenerate the snapshots in tests/data/snapshots/ with ``GONGKAI_REGEN_SNAPSHOTS=1 pytest tests/test_samples_snapshots.py``
 after a deliberate change, and review the diff.
 """
 
@@ -17,8 +18,8 @@ from gongkai.convert.stages import extract_file
 from gongkai.model.result import ReportResult
 
 DATA = Path(__file__).parent / "data"
-GOLDEN = DATA / "golden"
-REGEN = os.environ.get("GONGKAI_REGEN_GOLDEN") == "1"
+SNAPSHOTS = DATA / "snapshots"
+REGEN = os.environ.get("GONGKAI_REGEN_SNAPSHOTS") == "1"
 SAMPLES = ["hb-zhuozhou-district-gov-2024.txt", "fj-pingtan-zone-gov-2019.txt"]
 
 
@@ -33,8 +34,8 @@ def _snapshot(result: ReportResult) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_sample_matches_hand_checked_gold(name: str) -> None:
-    gold = json.loads((DATA / "gold" / f"{name}.json").read_text(encoding="utf-8"))
+def test_sample_matches_hand_checked_values(name: str) -> None:
+    gold = json.loads((DATA / "hand_checked" / f"{name}.json").read_text(encoding="utf-8"))
     result = extract_file(DATA / name)
     assert result.issuer == gold["issuer"] and result.year == gold["year"] and result.template == gold["template"]
     got = {c.cell: c for c in result.cells}
@@ -72,19 +73,20 @@ def test_zhuozhou_all_checks_pass_and_sections_found() -> None:
     assert "没有产生信息公开处理费" in result.sections[5].text
 
 
-def test_legacy_2018_report_is_recognised_not_forced_into_tables() -> None:
+def test_legacy_2018_report_is_a_report_not_forced_into_tables() -> None:
     result = extract_file(DATA / "fj-pingtan-zone-gov-2018-legacy.txt")
-    assert result.template == "PRE2019" and result.status == "not_a_report"
-    assert result.cells == [] and "pre2019_format" in {e.code for e in result.errors}
+    assert result.template == "PRE2019" and result.status == "ok"  # issue 13: pre-2019 reports are reports
+    assert {c.table for c in result.cells} == {"legacy"}  # its 统计表, not tables 二–四 (tests/test_legacy.py)
+    assert "pre2019_format" in {e.code for e in result.errors}
 
 
 @pytest.mark.parametrize("name", SAMPLES)
-def test_sample_golden_snapshot(name: str) -> None:
-    path = GOLDEN / f"{name}.json"
+def test_sample_snapshot(name: str) -> None:
+    path = SNAPSHOTS / f"{name}.json"
     snapshot = _snapshot(extract_file(DATA / name))
     if REGEN or not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(snapshot, ensure_ascii=False, indent=1, sort_keys=True), encoding="utf-8")
         if not REGEN:
-            pytest.fail(f"golden file {path.name} was missing and has been written; rerun")
+            pytest.fail(f"snapshot {path.name} was missing and has been written; rerun")
     assert snapshot == json.loads(path.read_text(encoding="utf-8"))

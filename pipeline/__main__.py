@@ -1,0 +1,3 @@
+from gongkai.cli.app import run
+
+run()

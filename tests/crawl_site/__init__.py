@@ -1,0 +1,1 @@
+"""A fixture government website for the crawl tests (served on 127.0.0.1 by ``server``)."""
