@@ -20,7 +20,7 @@ from gongkai.extractors.readers.pdf_tables import GridCell, PageGrid
 from gongkai.extractors.readers.pdf_text import is_page_number
 from gongkai.model.document import Document, TableBlock
 from gongkai.model.errors import ExtractionError
-from gongkai.model.settings import PdfOptions
+from gongkai.model.settings import ExtractSettings, OcrOptions, PdfOptions
 from tests.synth.render_pdf import FONT, PdfVariant, rasterise_pages, render_pdf
 from tests.synth.truth import Truth, fmt_value, make_truth
 
@@ -240,12 +240,16 @@ def test_synthetic_pdf_end_to_end_equals_truth(seed: int) -> None:
 
 # --- scans, damaged and encrypted files ---------------------------------------------------------
 
+# without OCR (the ocr extra absent or disabled); OCR itself: tests/test_ocr*.py
+NO_OCR = PdfOptions(ocr=OcrOptions(enabled=False))
+
+
 def test_scanned_pdf_needs_ocr() -> None:
     data = render_pdf(make_truth(8, "F2021"), PdfVariant(scan_pages=(-1,)))
-    doc = read(data, "scan.pdf")
+    doc = read(data, "scan.pdf", NO_OCR)
     assert [i.code for i in doc.issues if i.fatal] == ["needs_ocr"]
     assert {i.page for i in doc.issues if i.code == "page_unreadable"} == {1, 2}
-    result = extract_bytes(data, "scan.pdf")
+    result = extract_bytes(data, "scan.pdf", ExtractSettings(pdf=NO_OCR))
     assert result.status == "failed" and "needs_ocr" in [e.code for e in result.errors]
 
 
@@ -254,7 +258,7 @@ def test_scanned_table_pages_in_a_digital_report_need_ocr() -> None:
     tables = read(digital, "d.pdf").tables()
     table_pages = tuple(sorted({b.locator.page or 0 for b in tables}))
     assert table_pages == (3, 4)
-    doc = read(rasterise_pages(digital, table_pages), "mixed.pdf")
+    doc = read(rasterise_pages(digital, table_pages), "mixed.pdf", NO_OCR)
     assert {i.page for i in doc.issues if i.code == "page_unreadable"} == {3, 4}
     assert any(i.code == "needs_ocr" and i.fatal for i in doc.issues)
 

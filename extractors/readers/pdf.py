@@ -4,8 +4,10 @@ Per page, pdfium's text layer (C, cheap) gives the text and passes the quality g
 pages that hold tables 二–四 (see :mod:`gongkai.extractors.readers.pdf_pages`) get character boxes and
 ruling edges read, and pdfplumber's table finder run on them (:mod:`.pdf_tables`). A page whose
 pdfium text is garbage is read again with pdfminer (through pdfplumber); a page that is still
-garbage, or an image without a text layer (a scan), is ``page_unreadable``; when the report
-cannot be read without them the document fails with ``needs_ocr``.
+garbage, or an image without a text layer (a scan), is read by OCR when the ``ocr`` extra is
+installed (:mod:`gongkai.extractors.ocr`: the same lines and grids, plus the provenance the OCR
+gate needs); without it such a page is ``page_unreadable``, and when the report cannot be read
+without them the document fails with ``needs_ocr``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from gongkai.extractors.ocr.scans import ScanReader
 from gongkai.extractors.readers.pdf_layout import (
     PdfChar,
     has_degenerate_text,
@@ -153,6 +156,16 @@ def _read_fallback_page(content: PageContent, fallback: _PdfminerFallback, analy
         content.lines = text_to_lines(text)
 
 
+def _use_ocr(content: PageContent, scans: ScanReader, pdf: pdfium.PdfDocument) -> None:
+    """Replace an unreadable page's content by what OCR read on it."""
+    page = scans.read(pdf, content.number - 1)
+    content.lines, content.grids, content.unreadable = page.lines, page.grids, None
+    content.mentions_tables = page.mentions_tables
+    if content.grids:
+        tops = [ln.top for ln in content.lines if ln.top is not None and not is_page_number(ln.text)]
+        content.table_continues = continues_on_next_page(content.grids[-1].bbox[3], tops)
+
+
 def _strip_furniture(pages: list[PageContent]) -> None:
     """Drop page numbers and running headers/footers from every page's lines."""
     running = running_lines([p.lines for p in pages if p.lines])
@@ -224,6 +237,7 @@ def read(data: bytes, source: str, options: PdfOptions | None = None) -> Documen
     options = options or PdfOptions()
     pdf = open_pdf(data)
     fallback = _PdfminerFallback(data)
+    scans = ScanReader(options.ocr)
     pages: list[PageContent] = []
     try:
         continues = False
@@ -233,6 +247,8 @@ def read(data: bytes, source: str, options: PdfOptions | None = None) -> Documen
                 content = _read_page(pdf, index, analyse, options, fallback)
             except pdfium.PdfiumError as err:
                 raise ExtractionError("corrupt_file", f"page {index + 1} could not be read: {err}") from err
+            if content.unreadable and scans.enabled:
+                _use_ocr(content, scans, pdf)
             continues = content.table_continues
             pages.append(content)
     finally:
@@ -240,5 +256,6 @@ def read(data: bytes, source: str, options: PdfOptions | None = None) -> Documen
         pdf.close()
     _strip_furniture(pages)
     _clean_tables(pages)
-    return Document(source_path=source, format="pdf", blocks=_blocks(pages), pages=len(pages),
-                    issues=_issues(pages))
+    blocks = _blocks(pages)
+    return Document(source_path=source, format="pdf", blocks=blocks, pages=len(pages),
+                    issues=_issues(pages), ocr=scans.provenance(blocks))

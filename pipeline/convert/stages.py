@@ -122,6 +122,13 @@ def stage_tables(ex: Extraction) -> None:
         ex.result.add_error("tables", "tables_empty", "every cell of tables 二–四 is blank (an unfilled template)")
 
 
+def stage_ocr_gate(ex: Extraction) -> None:
+    """Values read by OCR: flagged ``ocr``; unsure ones and those in failing rule scopes nulled."""
+    if ex.document is not None and ex.document.ocr is not None:
+        from gongkai.extractors.ocr.gate import gate_cells
+        ex.result.cells = gate_cells(ex.result.cells, ex.result.template, ex.document.ocr)
+
+
 def stage_checks(ex: Extraction) -> None:
     """Arithmetic rules A1–A6 on every report, stored whatever their outcome."""
     ex.result.checks = run_checks(ex.result.cells, ex.result.template)
@@ -139,6 +146,7 @@ STAGES: tuple[tuple[str, Callable[[Extraction], None]], ...] = (
     ("prose", stage_prose),
     ("classify", stage_classify),
     ("tables", stage_tables),
+    ("ocr_gate", stage_ocr_gate),
     ("checks", stage_checks),
     ("status", stage_status),
 )

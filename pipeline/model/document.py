@@ -128,6 +128,18 @@ class ReaderIssue:
 
 
 @dataclass(slots=True)
+class OcrProvenance:
+    """Which parts of a document were read by OCR (gongkai.extractors.ocr), for the OCR gate.
+
+    ``unsure`` maps the :meth:`Locator.describe` of a table cell read by OCR to why its reading
+    is not certain (low confidence, ink but no text); such a value is never used.
+    """
+
+    pages: set[int] = field(default_factory=set)
+    unsure: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class Document:
     """What a reader returns: blocks in reading order, plus what the reader noticed."""
 
@@ -136,6 +148,7 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: int | None = None
     issues: list[ReaderIssue] = field(default_factory=list)
+    ocr: OcrProvenance | None = None  # set when some pages were read by OCR
 
     def tables(self) -> Iterator[TableBlock]:
         for block in self.blocks:

@@ -84,4 +84,7 @@ CELL_FLAGS: dict[str, str] = {
                  "the value is the number alone, the raw text keeps the rest",
     "header_mismatch": "the printed column headers disagree with the columns' positions in a way that cannot "
                        "be resolved, so the value is not set",
+    "ocr": "the value was read by OCR from a scanned page and no arithmetic rule it is part of fails",
+    "ocr_conflict": "read by OCR, but an arithmetic rule of its scope fails: value nulled (the read kept in raw)",
+    "ocr_unsure": "read by OCR with low confidence (or ink without a reading): value nulled (the read kept in raw)",
 }

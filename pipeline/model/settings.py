@@ -17,6 +17,22 @@ PDF_BAD_CHAR_RATIO = 0.10
 PDF_MIN_PAGE_CHARS = 20
 
 
+# OCR of scanned pages (the ``ocr`` extra, gongkai.extractors.ocr): render resolution, and the
+# recogniser confidence below which a value read is not trusted (null, flag ocr_unsure).
+OCR_DPI = 200
+OCR_MIN_CONFIDENCE = 0.9
+
+
+@dataclass(frozen=True, slots=True)
+class OcrOptions:
+    """OCR of pages without a usable text layer (used only when the ``ocr`` extra is installed)."""
+
+    enabled: bool = True  # False: a scan fails with needs_ocr even when the extra is installed
+    dpi: int = OCR_DPI
+    min_confidence: float = OCR_MIN_CONFIDENCE
+    use_gpu: bool = True  # onnxruntime's CUDA provider when it is present
+
+
 @dataclass(frozen=True, slots=True)
 class PdfOptions:
     """Options of the PDF reader."""
@@ -25,6 +41,7 @@ class PdfOptions:
     min_page_chars: int = PDF_MIN_PAGE_CHARS
     # only analyse tables on pages whose text mentions tables 二–四 (schemas.headings.PAGE_MARKERS)
     table_pages_only: bool = True
+    ocr: OcrOptions = field(default_factory=OcrOptions)
 
 
 @dataclass(frozen=True, slots=True)
