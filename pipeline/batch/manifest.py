@@ -110,7 +110,9 @@ class Manifest:
                 raise ManifestError(f"{path}: manifest format {row[0]}, "
                                     f"this gongkai writes {MANIFEST_FORMAT}")
         except (sqlite3.Error, OSError) as err:
-            raise ManifestError(f"cannot open the manifest {path}: {err}") from err
+            raise ManifestError(f"cannot open the manifest {path}: {err}; no file was changed. If it is "
+                                f"damaged, move it aside (keep it) and run again: the manifest is then "
+                                f"rebuilt from the part files") from err
 
     def close(self) -> None:
         self._db.close()
