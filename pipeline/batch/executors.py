@@ -24,10 +24,12 @@ import contextlib
 import ctypes
 import multiprocessing as mp
 import os
+import select
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -73,13 +75,30 @@ class Executor(Protocol):
 
 
 def die_with_parent(supervisor_pid: int) -> None:
-    """Ask Linux to send SIGTERM to this process when its parent dies (no-op elsewhere)."""
+    """SIGTERM this process when the supervisor dies. The kernel does it when the parent dies
+    (``PR_SET_PDEATHSIG``); with the forkserver start method the parent is the fork server, so a
+    daemon thread also waits on the supervisor itself (a pidfd; polling where there is none)."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if not _alive(supervisor_pid):  # the supervisor died before the request took effect
         os._exit(143)
+    threading.Thread(target=_watch_supervisor, args=(supervisor_pid,), daemon=True,
+                     name="gongkai-supervisor-watch").start()
+
+
+def _watch_supervisor(pid: int) -> None:
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = -1
+    if fd >= 0:
+        select.select([fd], [], [])  # readable when the process has exited
+    else:
+        while _alive(pid):
+            time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _alive(pid: int) -> bool:

@@ -45,13 +45,13 @@ def finish_rewrites(files: DatasetFiles, manifest: Manifest, reporter: Reporter)
     """Rewrite every dirty part in place to its members; returns how many were rewritten."""
     rewritten = 0
     for part in manifest.dirty_parts():
-        try:
-            new = files.rewrite_part_in_place(part, manifest.members_of(part.part))
-            stats = files.file_stats(new) if new is not None else []
-        except Exception as err:  # a damaged file cannot be rewritten: quarantine the part
-            _quarantine(files, manifest, part.part, f"{type(err).__name__}: {err}", reporter)
+        # a damaged part cannot be rewritten: quarantine it (a failing write, e.g. a full disk, is fatal)
+        problem = check_part(files, part, manifest.part_files(part.part))
+        if problem is not None:
+            _quarantine(files, manifest, part.part, problem, reporter)
             continue
-        manifest.finish_rewrite(part.part, new, stats)
+        new = files.rewrite_part_in_place(part, manifest.members_of(part.part))
+        manifest.finish_rewrite(part.part, new, files.file_stats(new) if new is not None else [])
         rewritten += 1
     return rewritten
 
