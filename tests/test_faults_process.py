@@ -54,7 +54,7 @@ def _duplicates(out: Path) -> list[str]:
             by_duckdb = duckdb.sql(f"SELECT report_id, cell FROM read_parquet('{out}/cells/**/*.parquet', "
                                    "hive_partitioning = true)").df()
             by_polars = pl.read_parquet(f"{out}/cells/**/*.parquet", hive_partitioning=True)
-        except BaseException as err:  # noqa: BLE001 - Polars raises a PanicException (a BaseException)
+        except BaseException as err:  # Polars raises a PanicException (a BaseException)
             # a reader racing a rewrite may find a file replaced under it: a transient error, retried
             if not isinstance(err, (OSError, duckdb.Error, pl.exceptions.PolarsError)) and \
                     type(err).__name__ != "PanicException":
