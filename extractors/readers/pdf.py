@@ -140,7 +140,11 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, analyse: bool, options: PdfO
 def _read_fallback_page(content: PageContent, fallback: _PdfminerFallback, analyse: bool,
                         options: PdfOptions) -> None:
     page = fallback.page(content.number - 1)
-    text = page.extract_text() or ""
+    try:
+        text = page.extract_text() or ""
+    except Exception as err:  # pdfminer raises many kinds on a damaged content stream (found by fuzzing)
+        content.unreadable = f"the page's content could not be parsed ({type(err).__name__}: {err})"
+        return
     if bad_char_ratio(text) > options.bad_char_ratio or printed_char_count(text) == 0:
         content.unreadable = "the page's text layer is garbage (unmapped glyphs) in pdfium and pdfminer"
         return
