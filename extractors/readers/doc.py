@@ -131,11 +131,13 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
         ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
-def _run_in_own_group(command: list[str], timeout: float) -> bytes:
+def _run_in_own_group(command: list[str], timeout: float, tmp_dir: Path | None = None) -> bytes:
     """Run ``command`` in its own process group, dying with this process; on timeout or any
-    interruption (SIGTERM unwinding the worker) kill the whole group (soffice forks)."""
+    interruption (SIGTERM unwinding the worker) kill the whole group (soffice forks). LibreOffice's
+    own temporary files go to ``tmp_dir`` (removed with it)."""
+    env = {**os.environ, "TMPDIR": str(tmp_dir)} if tmp_dir is not None else None
     with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          start_new_session=True, preexec_fn=_die_with_parent) as process:
+                          start_new_session=True, preexec_fn=_die_with_parent, env=env) as process:
         try:
             _stdout, stderr = process.communicate(timeout=timeout)
         except BaseException:
@@ -159,7 +161,7 @@ def convert_to_docx(data: bytes, binary: str, timeout: float = CONVERT_TIMEOUT_S
                    "--norestore", "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir",
                    str(out_dir), str(source)]
         try:
-            stderr = _run_in_own_group(command, timeout)
+            stderr = _run_in_own_group(command, timeout, tmp_path)
         except subprocess.TimeoutExpired as err:
             raise ExtractionError("timeout",
                                   f"LibreOffice did not convert the .doc within {timeout:.0f} s") from err

@@ -127,6 +127,10 @@ class Manifest:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise ManifestError(f"cannot write the manifest {self.path}: {err}") from err
+        except BaseException:  # a signal (Ctrl-C, SIGTERM) mid-transaction: leave none open
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
 
     # sources ---------------------------------------------------------------------------------
     def known_sources(self) -> dict[str, SourceRecord]:
