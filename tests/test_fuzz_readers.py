@@ -183,3 +183,11 @@ def test_mutations_change_the_sample_and_stay_deterministic() -> None:
     docx = (DATA / "official-blank-template-2021-format.docx").read_bytes()
     with zipfile.ZipFile(io.BytesIO(mutate_docx_xml(docx, [("zero", 100, 8, b"x")]))) as zf:
         assert zf.read("word/document.xml") != zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml")
+
+
+def test_damaged_bytes_behind_a_bom_fail_as_decode_failed() -> None:
+    """Found by the text fuzzer: a UTF-16 BOM followed by a lone surrogate raised UnicodeDecodeError."""
+    data = b"\xfe\xff" + "二、主动公开".encode("utf-16-be") + b"\xd8\x00\x00b"
+    with pytest.raises(ExtractionError) as err:
+        READERS["txt"](data, "fuzz.txt", ExtractSettings())
+    assert err.value.code == "decode_failed"
