@@ -50,6 +50,10 @@ _TERM_GRACE_S = 2.0
 # How often the resident memory of busy workers is read.
 _MEMORY_POLL_S = 0.1
 _PR_SET_PDEATHSIG = 1
+# A new worker says so once it has started (imports done); until then its document's clock has
+# this much extra time, so a slow start on a loaded machine is not a document timeout.
+_READY = "ready"
+_START_GRACE_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +128,7 @@ def _worker_main(conn: Connection, settings: ExtractSettings, work: WorkFn, supe
         die_with_parent(supervisor_pid)
     if tmp_dir:
         tempfile.tempdir = tmp_dir
+    conn.send(_READY)
     while True:
         try:
             task = conn.recv()
@@ -140,6 +145,7 @@ class _Worker:
     conn: Connection
     task: Task | None = None
     started: float = 0.0
+    ready: bool = False  # the worker has reported that it started
     done: int = 0
     rss: int = 0
 
@@ -226,6 +232,9 @@ class LocalProcessExecutor:
             worker.process.join()
         worker.conn.close()
 
+    def _allowed(self, worker: _Worker) -> float:
+        return self.pool.timeout_s + (0.0 if worker.ready else _START_GRACE_S)
+
     def _worn_out(self, worker: _Worker) -> bool:
         limit = self.pool.worker_memory_mb * 1024 * 1024
         return worker.done >= self.pool.max_tasks_per_worker or (limit > 0 and worker.rss > limit)
@@ -281,7 +290,7 @@ class LocalProcessExecutor:
     def _collect(self, busy: list[_Worker], workers: list[_Worker]) -> Iterator[DocumentOutcome]:
         """Wait for the first worker to finish, die or overrun; yield what came of it."""
         now = time.monotonic()
-        next_deadline = min(w.started for w in busy) + self.pool.timeout_s
+        next_deadline = min(w.started + self._allowed(w) for w in busy)
         waitables: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
         wait_s = max(0.0, next_deadline - now)
         if self.pool.worker_memory_mb > 0:
@@ -297,9 +306,13 @@ class LocalProcessExecutor:
             replace = False
             if worker.conn in ready or worker.process.sentinel in ready:
                 try:
-                    outcome = worker.conn.recv() if worker.conn.poll() else None
+                    message = worker.conn.recv() if worker.conn.poll() else None
                 except (EOFError, OSError):
-                    outcome = None
+                    message = None
+                if message == _READY:  # the clock of its document starts now
+                    worker.ready, worker.started = True, now
+                    continue
+                outcome = message
                 if outcome is None:
                     worker.process.join(1.0)
                     self._check_environment(worker)
@@ -321,7 +334,7 @@ class LocalProcessExecutor:
                 self.peak_worker_rss = max(self.peak_worker_rss, rss)
                 worker.process.kill()  # memory is short: no grace period
                 replace = True
-            elif elapsed >= self.pool.timeout_s:
+            elif elapsed >= self._allowed(worker):
                 outcome = failure_outcome(task, "timeout",
                                           f"processing took longer than the {self.pool.timeout_s:g} s "
                                           f"limit; the worker was stopped", seconds=elapsed)
