@@ -139,8 +139,8 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, analyse: bool, options: PdfO
 
 def _read_fallback_page(content: PageContent, fallback: _PdfminerFallback, analyse: bool,
                         options: PdfOptions) -> None:
-    page = fallback.page(content.number - 1)
     try:
+        page = fallback.page(content.number - 1)
         text = page.extract_text() or ""
     except Exception as err:  # pdfminer raises many kinds on a damaged content stream (found by fuzzing)
         content.unreadable = f"the page's content could not be parsed ({type(err).__name__}: {err})"
