@@ -97,7 +97,10 @@ class _PdfminerFallback:
 
     def close(self) -> None:
         if self._pdf is not None:
-            self._pdf.close()
+            try:
+                self._pdf.close()
+            except Exception:  # pdfplumber's close walks the pages; a damaged one raises (found by fuzzing)
+                self._pdf.stream.close()
 
 
 def _analyse_tables(content: PageContent, chars: list[PdfChar], edges: list[dict[str, Any]],
