@@ -47,7 +47,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """``(text, encoding)`` for ``data``; raises ExtractionError(decode_failed) when hopeless."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return data.decode(name), name
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                break  # damaged bytes behind the BOM (found by fuzzing): detect as for any other text
     if declared:
         codec = normalize_encoding_name(declared)
         if codec:

@@ -26,6 +26,16 @@ def test_small_enough_by_count_and_size(tmp_path: Path) -> None:
     assert not small_enough([Task(str(big), "b")], max_bytes=99)
 
 
+def test_containers_never_run_in_process(tmp_path: Path) -> None:
+    """A zip bomb .docx (or any zip, OLE or PDF content, whatever its name) goes to the pool,
+    where the memory watchdog applies."""
+    for name, head in (("bomb.txt", b"PK\x03\x04rest"), ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+                       ("scan.html", b"%PDF-1.7\n")):
+        (tmp_path / name).write_bytes(head + b"\0" * 64)
+        assert not small_enough([Task(str(tmp_path / name), "x")]), name
+    assert small_enough([Task(str(DATA / "fj-pingtan-zone-gov-2019.html"), "y")])
+
+
 def test_a_one_file_run_never_starts_a_worker_pool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_pool(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the worker pool was started for a one-file run")

@@ -98,7 +98,9 @@ def test_conversion_without_output_is_corrupt_file(tmp_path: Path) -> None:
 
 def test_hanging_conversion_times_out_and_its_children_are_killed(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
-    binary = _fake_soffice(tmp_path, f'sleep 60 >/dev/null 2>&1 & echo $! > "{pid_file}"; wait')
+    # the child reports its pid as /proc sees it (the conversion may run in its own PID namespace)
+    binary = _fake_soffice(tmp_path, "sh -c 'cut -d\" \" -f4 /proc/self/stat > \"$0\"; exec sleep 60' "
+                                     f'"{pid_file}" >/dev/null 2>&1 & wait')
     with pytest.raises(ExtractionError) as err:
         doc_reader.convert_to_docx(BLANK_DOC.read_bytes(), binary, timeout=1.0)
     assert err.value.code == "timeout"

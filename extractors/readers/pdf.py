@@ -100,7 +100,10 @@ class _PdfminerFallback:
 
     def close(self) -> None:
         if self._pdf is not None:
-            self._pdf.close()
+            try:
+                self._pdf.close()
+            except Exception:  # pdfplumber's close walks the pages; a damaged one raises (found by fuzzing)
+                self._pdf.stream.close()
 
 
 def _analyse_tables(content: PageContent, chars: list[PdfChar], edges: list[dict[str, Any]],
@@ -142,8 +145,12 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, analyse: bool, options: PdfO
 
 def _read_fallback_page(content: PageContent, fallback: _PdfminerFallback, analyse: bool,
                         options: PdfOptions) -> None:
-    page = fallback.page(content.number - 1)
-    text = page.extract_text() or ""
+    try:
+        page = fallback.page(content.number - 1)
+        text = page.extract_text() or ""
+    except Exception as err:  # pdfminer raises many kinds on a damaged content stream (found by fuzzing)
+        content.unreadable = f"the page's content could not be parsed ({type(err).__name__}: {err})"
+        return
     if bad_char_ratio(text) > options.bad_char_ratio or printed_char_count(text) == 0:
         content.unreadable = "the page's text layer is garbage (unmapped glyphs) in pdfium and pdfminer"
         return

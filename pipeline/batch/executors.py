@@ -8,16 +8,30 @@ The process pool is supervised by hand rather than with ``ProcessPoolExecutor`` 
 future cannot be cancelled there: here each worker has its own pipe and gets one document at a
 time, so the supervisor knows which document a worker is on, kills exactly that worker when the
 document overruns, and starts a fresh one. Workers are also recycled after
-``max_tasks_per_worker`` documents or when their resident memory passes ``worker_memory_mb``.
+``max_tasks_per_worker`` documents. Memory is watched *during* a document: the supervisor polls
+the resident memory of busy workers every ``_MEMORY_POLL_S`` and stops a worker past
+``worker_memory_mb`` (the document becomes ``too_large``).
+
+Workers die with their supervisor: each asks the kernel for SIGTERM when its parent dies
+(``PR_SET_PDEATHSIG``), and on SIGTERM a worker unwinds (its LibreOffice is killed and its
+temporary files removed). Workers keep their temporary files under one folder per run, which the
+supervisor removes at the end whatever happened to the workers.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing as mp
 import os
+import select
+import shutil
 import signal
+import sys
+import tempfile
+import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -29,6 +43,15 @@ from gongkai.model.settings import ExtractSettings
 
 # How long a retiring worker gets to exit by itself before it is killed.
 _RETIRE_GRACE_S = 5.0
+# How long a worker stopped mid-document gets to clean up after SIGTERM before SIGKILL.
+_TERM_GRACE_S = 2.0
+# How often the resident memory of busy workers is read.
+_MEMORY_POLL_S = 0.1
+_PR_SET_PDEATHSIG = 1
+# A new worker says so once it has started (imports done); until then its document's clock has
+# this much extra time, so a slow start on a loaded machine is not a document timeout.
+_READY = "ready"
+_START_GRACE_S = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +76,57 @@ class Executor(Protocol):
     def run(self, tasks: Iterable[Task]) -> Iterator[DocumentOutcome]: ...
 
 
-def _worker_main(conn: Connection, settings: ExtractSettings, work: WorkFn) -> None:
+def die_with_parent(supervisor_pid: int) -> None:
+    """SIGTERM this process when the supervisor dies. The kernel does it when the parent dies
+    (``PR_SET_PDEATHSIG``); with the forkserver start method the parent is the fork server, so a
+    daemon thread also waits on the supervisor itself (a pidfd; polling where there is none)."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if not _alive(supervisor_pid):  # the supervisor died before the request took effect
+        os._exit(143)
+    threading.Thread(target=_watch_supervisor, args=(supervisor_pid,), daemon=True,
+                     name="gongkai-supervisor-watch").start()
+
+
+def _watch_supervisor(pid: int) -> None:
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = -1
+    if fd >= 0:
+        select.select([fd], [], [])  # readable when the process has exited
+    else:
+        while _alive(pid):
+            time.sleep(0.5)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds: LibreOffice is killed, temporary folders removed
+
+
+def _worker_main(conn: Connection, settings: ExtractSettings, work: WorkFn, supervisor_pid: int = 0,
+                 tmp_dir: str | None = None) -> None:
     """Loop of one pool worker: receive a task, send back its outcome; ``None`` ends it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the supervisor's business
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    if supervisor_pid:
+        die_with_parent(supervisor_pid)
+    if tmp_dir:
+        tempfile.tempdir = tmp_dir
+    conn.send(_READY)
     while True:
         try:
             task = conn.recv()
@@ -72,6 +143,7 @@ class _Worker:
     conn: Connection
     task: Task | None = None
     started: float = 0.0
+    ready: bool = False  # the worker has reported that it started
     done: int = 0
     rss: int = 0
 
@@ -98,6 +170,15 @@ def _describe_exit(code: int | None) -> str:
     return f"the worker process exited with code {code}"
 
 
+def process_rss(pid: int | None) -> int:
+    """Resident memory of process ``pid`` in bytes (Linux /proc; 0 when unknown)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 class LocalProcessExecutor:
     """A pool of supervised worker processes on this machine."""
 
@@ -111,6 +192,7 @@ class LocalProcessExecutor:
         self.workers_started = 0
         self._documents_done = 0  # documents a worker finished (any status) in this run
         self._fresh_deaths = 0  # workers that died on their first document
+        self._tmp_dir: str | None = None  # temporary files of this run's workers
 
     def _check_environment(self, worker: _Worker) -> None:
         """Stop the run when new workers keep dying before finishing any document: the
@@ -124,16 +206,19 @@ class LocalProcessExecutor:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker_main, args=(child, self.settings, self.work), daemon=True,
-                                    name="gongkai-worker")
+        process = self._ctx.Process(target=_worker_main, daemon=True, name="gongkai-worker",
+                                    args=(child, self.settings, self.work, os.getpid(), self._tmp_dir))
         process.start()
         child.close()
         self.workers_started += 1
         return _Worker(process=process, conn=parent)
 
     def _stop(self, worker: _Worker, kill: bool) -> None:
+        """Retire an idle worker, or stop a busy one: SIGTERM (it kills its LibreOffice and
+        removes its temporary files), then SIGKILL if it has not exited after a grace period."""
         if kill:
-            worker.process.kill()
+            worker.process.terminate()
+            worker.process.join(_TERM_GRACE_S)
         else:
             try:
                 worker.conn.send(None)
@@ -145,14 +230,18 @@ class LocalProcessExecutor:
             worker.process.join()
         worker.conn.close()
 
+    def _allowed(self, worker: _Worker) -> float:
+        return self.pool.timeout_s + (0.0 if worker.ready else _START_GRACE_S)
+
     def _worn_out(self, worker: _Worker) -> bool:
         limit = self.pool.worker_memory_mb * 1024 * 1024
         return worker.done >= self.pool.max_tasks_per_worker or (limit > 0 and worker.rss > limit)
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[DocumentOutcome]:
+    def run(self, tasks: Iterable[Task]) -> Generator[DocumentOutcome, None, None]:
         queue = iter(tasks)
         workers: list[_Worker] = []
         exhausted = False
+        self._tmp_dir = tempfile.mkdtemp(prefix="gongkai-run-")
         try:
             while True:
                 while not exhausted:
@@ -172,8 +261,12 @@ class LocalProcessExecutor:
                     return
                 yield from self._collect(busy, workers)
         finally:
+            busy = [w for w in workers if w.task is not None]
+            for worker in busy:  # all at once: each gets its grace period in parallel
+                worker.process.terminate()
             for worker in workers:
                 self._stop(worker, kill=worker.task is not None)
+            shutil.rmtree(self._tmp_dir, ignore_errors=True)
 
     def _assign(self, worker: _Worker, task: Task, workers: list[_Worker]) -> _Worker:
         """Send ``task`` to ``worker``; a worker that died while idle is replaced first."""
@@ -195,10 +288,14 @@ class LocalProcessExecutor:
     def _collect(self, busy: list[_Worker], workers: list[_Worker]) -> Iterator[DocumentOutcome]:
         """Wait for the first worker to finish, die or overrun; yield what came of it."""
         now = time.monotonic()
-        next_deadline = min(w.started for w in busy) + self.pool.timeout_s
+        next_deadline = min(w.started + self._allowed(w) for w in busy)
         waitables: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
-        ready = set(wait(waitables, timeout=max(0.0, next_deadline - now)))
+        wait_s = max(0.0, next_deadline - now)
+        if self.pool.worker_memory_mb > 0:
+            wait_s = min(wait_s, _MEMORY_POLL_S)
+        ready = set(wait(waitables, timeout=wait_s))
         now = time.monotonic()
+        limit = self.pool.worker_memory_mb * 2**20
         for worker in busy:
             task = worker.task
             assert task is not None
@@ -207,9 +304,13 @@ class LocalProcessExecutor:
             replace = False
             if worker.conn in ready or worker.process.sentinel in ready:
                 try:
-                    outcome = worker.conn.recv() if worker.conn.poll() else None
+                    message = worker.conn.recv() if worker.conn.poll() else None
                 except (EOFError, OSError):
-                    outcome = None
+                    message = None
+                if message == _READY:  # the clock of its document starts now
+                    worker.ready, worker.started = True, now
+                    continue
+                outcome = message
                 if outcome is None:
                     worker.process.join(1.0)
                     self._check_environment(worker)
@@ -223,7 +324,15 @@ class LocalProcessExecutor:
                     worker.rss = outcome.worker_rss
                     self.peak_worker_rss = max(self.peak_worker_rss, outcome.worker_rss)
                     replace = self._worn_out(worker)
-            elif elapsed >= self.pool.timeout_s:
+            elif limit > 0 and (rss := process_rss(worker.process.pid)) > limit:
+                outcome = failure_outcome(task, "too_large",
+                                          f"processing needed more than the {self.pool.worker_memory_mb} MB "
+                                          f"worker memory limit ({rss / 2**20:.0f} MB resident); the worker "
+                                          "was stopped", seconds=elapsed)
+                self.peak_worker_rss = max(self.peak_worker_rss, rss)
+                worker.process.kill()  # memory is short: no grace period
+                replace = True
+            elif elapsed >= self._allowed(worker):
                 outcome = failure_outcome(task, "timeout",
                                           f"processing took longer than the {self.pool.timeout_s:g} s "
                                           f"limit; the worker was stopped", seconds=elapsed)
@@ -255,7 +364,7 @@ class DaskExecutor:
         self.timeout_s = timeout_s
         self.peak_worker_rss = 0
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[DocumentOutcome]:
+    def run(self, tasks: Iterable[Task]) -> Generator[DocumentOutcome, None, None]:
         from distributed import Client
         from distributed import wait as dask_wait
 

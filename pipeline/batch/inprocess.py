@@ -5,8 +5,10 @@ for a run of a few small files that is most of the time. :class:`InProcessExecut
 ``process_document`` right here, with the same time limit enforced by ``SIGALRM`` when the run is
 in the main thread. A document hung inside native code (a PDF parser) cannot be interrupted
 that way, and a crash would end the run: that is why only small runs of small files are taken
-in-process (``BatchOptions.in_process``: ``auto`` decides by count and size; ``never`` forces the
-pool).
+in-process (``BatchOptions.in_process``: ``auto`` decides by count, size and kind; ``never``
+forces the pool). Containers whose content can expand far beyond their size or that are parsed
+in native code (Word zip packages, OLE .doc files, PDFs) always go to the pool, where the memory
+watchdog and the hard time limit apply.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from types import FrameType
 
 from gongkai.batch.defaults import IN_PROCESS_MAX_BYTES, IN_PROCESS_MAX_DOCS
@@ -27,9 +29,23 @@ class _Overrun(BaseException):
     """Raised by the alarm inside a document that overruns (BaseException: not caught as an error)."""
 
 
+# Leading bytes of content that is never read in-process: zip (.docx), OLE2 (.doc), PDF.
+_CONTAINER_MAGIC: tuple[bytes, ...] = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def _is_container(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(1024)
+    except OSError:
+        return False  # recorded as unreadable either way
+    return head.startswith(_CONTAINER_MAGIC) or b"%PDF-" in head
+
+
 def small_enough(tasks: list[Task], max_docs: int = IN_PROCESS_MAX_DOCS,
                  max_bytes: int = IN_PROCESS_MAX_BYTES) -> bool:
-    """Whether a run is small enough to be extracted in-process (count and file sizes)."""
+    """Whether a run may be extracted in-process: a few small text, HTML or Markdown files (no
+    container, see the module docstring)."""
     if len(tasks) > max_docs:
         return False
     for task in tasks:
@@ -38,6 +54,8 @@ def small_enough(tasks: list[Task], max_docs: int = IN_PROCESS_MAX_DOCS,
                 return False
         except OSError:
             continue  # the worker records the file as unreadable either way
+        if _is_container(task.path):
+            return False
     return True
 
 
@@ -49,7 +67,7 @@ class InProcessExecutor:
         self.timeout_s = timeout_s
         self.peak_worker_rss = 0
 
-    def run(self, tasks: Iterable[Task]) -> Iterator[DocumentOutcome]:
+    def run(self, tasks: Iterable[Task]) -> Generator[DocumentOutcome, None, None]:
         for task in tasks:
             yield self._one(task)
 

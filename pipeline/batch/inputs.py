@@ -3,20 +3,24 @@
 A file's identity is its content: ``report_id`` = sha256 of the bytes. The scan hashes each file
 unless the manifest already knows this path with the same size, mtime and ctime. A file that
 cannot be read at all is keyed by ``unreadable_report_id`` (sha256 of ``unreadable:`` + its
-absolute path) and recorded as failed with ``file_unreadable`` without being sent to a worker.
+absolute path) and recorded as failed with ``file_unreadable`` without being sent to a worker;
+so is a path named on the command line that is not a regular file (a FIFO, a device: never
+opened, ``not_a_file``), a file larger than the size limit (never read, ``too_large``), and a
+folder that cannot be listed (``folder_unreadable``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import PIPELINE_VERSION
 from gongkai.batch.manifest import DoneDocument, SourceRecord
-from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome, unreadable_report_id
+from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome, printable_path, unreadable_report_id
 from gongkai.batch.provenance import CRAWL_RECORDS_DIR
 from gongkai.convert.formats import KNOWN_SUFFIXES
 
@@ -55,6 +59,7 @@ class ScanRules:
     retry_failed: bool = False
     shard: Shard = field(default_factory=Shard)
     pipeline_version: str = PIPELINE_VERSION
+    max_file_bytes: int = 0  # larger files are refused unread (too_large); 0: no limit
 
 
 @dataclass(slots=True)
@@ -71,18 +76,46 @@ class BatchPlan:
         return len(self.tasks) + len(self.immediate)
 
 
-def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and files with a known suffix found under folders (sorted); a crawl's
-    records folder (``_crawl/``: ledger, WARC files) is not an input."""
+@dataclass(frozen=True, slots=True)
+class UnlistedFolder:
+    """A folder under the inputs that could not be listed (its files are unknown)."""
+
+    path: Path
+    reason: str
+
+
+def iter_inputs(paths: Iterable[Path]) -> Iterator[Path | UnlistedFolder]:
+    """Paths named directly, files with a known suffix found under folders (sorted), and the
+    folders that could not be listed; a crawl's records folder (``_crawl/``) is not an input."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if CRAWL_RECORDS_DIR in child.relative_to(path).parts[:-1]:
-                    continue
-                if child.suffix.lower() in KNOWN_SUFFIXES and not child.name.startswith("."):
-                    yield child
+            yield from _walk_folder(path)
         else:
             yield path
+
+
+def _walk_folder(top: Path) -> list[Path | UnlistedFolder]:
+    """Files with a known suffix under ``top`` and its sub-folders that could not be listed, sorted."""
+    found: list[Path | UnlistedFolder] = []
+
+    def unlisted(err: OSError) -> None:
+        found.append(UnlistedFolder(Path(err.filename or top), err.strerror or str(err)))
+
+    for folder, dirs, names in os.walk(top, onerror=unlisted):
+        # a crawl's records folder (``_crawl/``: ledger, WARC files) is not an input
+        dirs[:] = [d for d in dirs if d != CRAWL_RECORDS_DIR and not os.path.islink(os.path.join(folder, d))]
+        for name in names:
+            child = Path(folder, name)
+            if child.suffix.lower() in KNOWN_SUFFIXES and not name.startswith(".") and child.is_file():
+                found.append(child)
+    return sorted(found, key=lambda f: f.path if isinstance(f, UnlistedFolder) else f)
+
+
+def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named directly, and files with a known suffix found under folders (sorted)."""
+    for entry in iter_inputs(paths):
+        if isinstance(entry, Path):
+            yield entry
 
 
 def _hash_file(path: str) -> str:
@@ -101,35 +134,59 @@ def plan_batch(paths: Iterable[Path], known: dict[str, SourceRecord], done: dict
     """List, hash and classify the inputs of this shard."""
     plan = BatchPlan()
     seen: set[str] = set()
-    for path in iter_input_files(paths):
-        listed = str(path)
+    for entry in iter_inputs(paths):
+        listed = str(entry.path if isinstance(entry, UnlistedFolder) else entry)
         if not rules.shard.holds(listed):
             continue
         plan.listed += 1
         absolute = os.path.abspath(listed)
-        unreadable: str | None = None
+        refused: tuple[str, str] | None = None  # (error code, message): recorded without a worker
         size = mtime = ctime = None
-        try:
-            st = os.stat(listed)
-            size, mtime, ctime = st.st_size, st.st_mtime_ns, st.st_ctime_ns
-            cached = known.get(absolute)
-            if cached and (cached.size, cached.mtime_ns, cached.ctime_ns) == (size, mtime, ctime):
-                report_id = cached.report_id
-            else:
-                report_id = _hash_file(listed)
-        except OSError as err:
+        if isinstance(entry, UnlistedFolder):
             report_id = unreadable_report_id(listed)
-            unreadable = f"{type(err).__name__}: {err.strerror or err}"
-        plan.sources.append(SourceRecord(absolute, listed, report_id, size, mtime, ctime))
+            refused = ("folder_unreadable", f"the folder could not be listed ({entry.reason}); "
+                                            "its files were not processed")
+        else:
+            report_id, refused, size, mtime, ctime = _identify(listed, known.get(absolute), rules)
+        plan.sources.append(SourceRecord(absolute, printable_path(listed), report_id, size, mtime, ctime))
         if report_id in seen:
             plan.duplicates += 1
             continue
         seen.add(report_id)
         if _is_done(done.get(report_id), rules):
             plan.skipped += 1
-        elif unreadable is not None:
-            plan.immediate.append(failure_outcome(Task(listed, report_id), "file_unreadable", unreadable,
-                                                  stage="read"))
+        elif refused is not None:
+            plan.immediate.append(failure_outcome(Task(listed, report_id), refused[0], refused[1], stage="read"))
         else:
             plan.tasks.append(Task(listed, report_id))
     return plan
+
+
+def _identify(listed: str, cached: SourceRecord | None, rules: ScanRules
+              ) -> tuple[str, tuple[str, str] | None, int | None, int | None, int | None]:
+    """(report_id, refusal, size, mtime_ns, ctime_ns) of one listed path. Only a regular file
+    within the size limit is opened (a FIFO would block forever; a huge file is not read)."""
+    try:
+        st = os.stat(listed)
+    except OSError as err:
+        return unreadable_report_id(listed), ("file_unreadable", f"{type(err).__name__}: {err.strerror or err}"), \
+            None, None, None
+    size, mtime, ctime = st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    if not stat.S_ISREG(st.st_mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(st.st_mode), "not a regular file")
+        return unreadable_report_id(listed), ("not_a_file", f"{kind}: not opened"), None, None, None
+    if rules.max_file_bytes and size > rules.max_file_bytes:
+        message = (f"{size / 2**20:.1f} MB is above the {rules.max_file_bytes / 2**20:g} MB input limit "
+                   "(--max-file-mb); not read")
+        return unreadable_report_id(listed), ("too_large", message), size, None, None  # never cached
+    if cached and (cached.size, cached.mtime_ns, cached.ctime_ns) == (size, mtime, ctime):
+        return cached.report_id, None, size, mtime, ctime
+    try:
+        return _hash_file(listed), None, size, mtime, ctime
+    except OSError as err:
+        return unreadable_report_id(listed), ("file_unreadable", f"{type(err).__name__}: {err.strerror or err}"), \
+            size, mtime, ctime
+
+
+_FILE_KINDS = {stat.S_IFIFO: "a FIFO (named pipe)", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder"}

@@ -13,13 +13,21 @@ readers). Tables:
 - ``sources``: every input path seen, its stat signature (so an unchanged file is not hashed
   again) and its report_id. Several paths may share one report_id (the same content twice).
 
+- ``part_files``: the row count and size of every file of a part (checked at the start of a run).
+- ``dirty_parts``: parts some of whose rows were retired (superseded) and whose files are being
+  rewritten in place without them; a run killed meanwhile finishes the rewrite at its next start.
+
 A part is recorded only after its files were renamed into place, in one transaction, so a crash
 at any point leaves either a committed part or an orphan that the next run removes.
+
+Paths are stored losslessly: a path that is not valid UTF-8 (a file name in another encoding)
+goes in as the BLOB of its bytes and comes back as the same ``str`` (``os.fsdecode``).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable
@@ -27,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai.batch.outcome import DocumentOutcome
-from gongkai.dataset.parts import PartRecord
+from gongkai.dataset.parts import PartFile, PartRecord
 
 MANIFEST_FORMAT = "1"
 
@@ -46,7 +54,23 @@ CREATE TABLE IF NOT EXISTS members(part TEXT NOT NULL, report_id TEXT NOT NULL,
 CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, source_path TEXT NOT NULL,
     report_id TEXT NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, seen_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS sources_report ON sources(report_id);
+CREATE TABLE IF NOT EXISTS part_files(part TEXT NOT NULL, path TEXT NOT NULL, rows INTEGER NOT NULL,
+    size INTEGER NOT NULL, PRIMARY KEY(part, path));
+CREATE TABLE IF NOT EXISTS dirty_parts(part TEXT PRIMARY KEY);
 """
+
+
+def _db_path(path: str) -> str | bytes:
+    """A path as SQLite stores it: text when it is valid UTF-8, else the BLOB of its bytes."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+    return path
+
+
+def _py_path(value: str | bytes) -> str:
+    return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
 class ManifestError(Exception):
@@ -86,7 +110,9 @@ class Manifest:
                 raise ManifestError(f"{path}: manifest format {row[0]}, "
                                     f"this gongkai writes {MANIFEST_FORMAT}")
         except (sqlite3.Error, OSError) as err:
-            raise ManifestError(f"cannot open the manifest {path}: {err}") from err
+            raise ManifestError(f"cannot open the manifest {path}: {err}; no file was changed. If it is "
+                                f"damaged, move it aside (keep it) and run again: the manifest is then "
+                                f"rebuilt from the part files") from err
 
     def close(self) -> None:
         self._db.close()
@@ -101,12 +127,16 @@ class Manifest:
             if self._db.in_transaction:
                 self._db.execute("ROLLBACK")
             raise ManifestError(f"cannot write the manifest {self.path}: {err}") from err
+        except BaseException:  # a signal (Ctrl-C, SIGTERM) mid-transaction: leave none open
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise
 
     # sources ---------------------------------------------------------------------------------
     def known_sources(self) -> dict[str, SourceRecord]:
         rows = self._db.execute(
             "SELECT path, source_path, report_id, size, mtime_ns, ctime_ns FROM sources").fetchall()
-        return {r[0]: SourceRecord(*r) for r in rows}
+        return {_py_path(r[0]): SourceRecord(_py_path(r[0]), *r[1:]) for r in rows}
 
     def record_sources(self, records: Iterable[SourceRecord]) -> None:
         now = time.time()
@@ -114,7 +144,8 @@ class Manifest:
             "INSERT INTO sources VALUES(?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
             "source_path=excluded.source_path, report_id=excluded.report_id, size=excluded.size, "
             "mtime_ns=excluded.mtime_ns, ctime_ns=excluded.ctime_ns, seen_at=excluded.seen_at",
-            [(r.path, r.source_path, r.report_id, r.size, r.mtime_ns, r.ctime_ns, now) for r in records],
+            [(_db_path(r.path), r.source_path, r.report_id, r.size, r.mtime_ns, r.ctime_ns, now)
+             for r in records],
         )])
 
     def sources_table_rows(self) -> list[dict[str, object]]:
@@ -131,11 +162,14 @@ class Manifest:
         rows = self._db.execute("SELECT report_id, pipeline_version, status, source_path FROM documents")
         return {r[0]: DoneDocument(r[1], r[2], r[3]) for r in rows}
 
-    def commit_part(self, part: PartRecord, outcomes: list[DocumentOutcome], pipeline_version: str) -> None:
+    def commit_part(self, part: PartRecord, outcomes: list[DocumentOutcome], pipeline_version: str,
+                    stats: list[PartFile]) -> None:
         """Record a part whose files are in place, and the documents it holds, in one transaction."""
         now = time.time()
         self._write([
             ("INSERT INTO parts VALUES(?,?,?,?)", [(part.part, json.dumps(part.years), len(outcomes), now)]),
+            ("INSERT OR REPLACE INTO part_files VALUES(?,?,?,?)",
+             [(part.part, f.path, f.rows, f.size) for f in stats]),
             ("INSERT OR IGNORE INTO members VALUES(?,?)", [(part.part, o.report_id) for o in outcomes]),
             ("INSERT OR REPLACE INTO documents VALUES(?,?,?,?,?,?,?,?,?,?,?)",
              [(o.report_id, pipeline_version, o.status, o.template, o.format, o.year, o.checks_failed,
@@ -155,29 +189,84 @@ class Manifest:
         rows = self._db.execute("SELECT part, years FROM parts").fetchall()
         return {r[0]: PartRecord(r[0], tuple(json.loads(r[1]))) for r in rows}
 
-    def stale_parts(self) -> list[PartRecord]:
-        """Parts holding rows of a report_id whose current rows are elsewhere (or gone)."""
-        rows = self._db.execute(
-            "SELECT DISTINCT p.part, p.years FROM parts p JOIN members m ON m.part = p.part "
-            "LEFT JOIN documents d ON d.report_id = m.report_id "
-            "WHERE d.part IS NULL OR d.part != m.part ORDER BY p.part").fetchall()
+    def part_files(self, part: str) -> list[PartFile]:
+        rows = self._db.execute("SELECT path, rows, size FROM part_files WHERE part = ?", (part,))
+        return [PartFile(*r) for r in rows]
+
+    def member_count(self, part: str) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM members WHERE part = ?", (part,)).fetchone()[0])
+
+    def members_of(self, part: str) -> set[str]:
+        return {r[0] for r in self._db.execute("SELECT report_id FROM members WHERE part = ?", (part,))}
+
+    def retire(self, report_ids: Iterable[str]) -> int:
+        """Before new rows of ``report_ids`` are committed: take them out of the parts that hold
+        them (those parts become dirty: their files are rewritten in place) and mark them not done,
+        in one transaction. Returns how many parts became dirty."""
+        ids = [(rid,) for rid in report_ids]
+        self._write([
+            ("INSERT OR IGNORE INTO dirty_parts SELECT part FROM members WHERE report_id = ?", ids),
+            ("DELETE FROM members WHERE report_id = ?", ids),
+            ("DELETE FROM documents WHERE report_id = ?", ids),
+        ])
+        return int(self._db.execute("SELECT COUNT(*) FROM dirty_parts").fetchone()[0])
+
+    def retire_stale_members(self) -> int:
+        """Members whose document is gone or lives in another part: drop them, the part is dirty."""
+        stale = ("SELECT m.part, m.report_id FROM members m LEFT JOIN documents d ON d.report_id = m.report_id "
+                 "WHERE d.part IS NULL OR d.part != m.part")
+        rows = self._db.execute(stale).fetchall()
+        if rows:
+            self._write([
+                ("INSERT OR IGNORE INTO dirty_parts VALUES(?)", [(r[0],) for r in rows]),
+                ("DELETE FROM members WHERE part = ? AND report_id = ?", rows),
+            ])
+        return len(rows)
+
+    def dirty_parts(self) -> list[PartRecord]:
+        rows = self._db.execute("SELECT p.part, p.years FROM parts p JOIN dirty_parts d ON d.part = p.part "
+                                "ORDER BY p.part").fetchall()
         return [PartRecord(r[0], tuple(json.loads(r[1]))) for r in rows]
 
-    def live_members(self, part: str) -> set[str]:
-        rows = self._db.execute("SELECT report_id FROM documents WHERE part = ?", (part,))
-        return {r[0] for r in rows}
-
-    def replace_part(self, old: str, new: PartRecord | None, members: set[str]) -> None:
-        """Move ``members`` from part ``old`` to ``new`` (already written) and forget ``old``."""
-        now = time.time()
+    def finish_rewrite(self, part: str, new: PartRecord | None, stats: list[PartFile]) -> None:
+        """Part ``part`` was rewritten in place (``new``: its years now) or emptied (None)."""
         statements: list[tuple[str, Iterable[tuple[object, ...]]]] = [
-            ("DELETE FROM members WHERE part = ?", [(old,)]),
-            ("DELETE FROM parts WHERE part = ?", [(old,)]),
+            ("DELETE FROM part_files WHERE part = ?", [(part,)]),
+            ("DELETE FROM dirty_parts WHERE part = ?", [(part,)]),
         ]
-        if new is not None:
+        if new is None:
+            statements += [("DELETE FROM parts WHERE part = ?", [(part,)]),
+                           ("DELETE FROM members WHERE part = ?", [(part,)])]
+        else:
             statements += [
-                ("INSERT INTO parts VALUES(?,?,?,?)", [(new.part, json.dumps(new.years), len(members), now)]),
-                ("INSERT INTO members VALUES(?,?)", [(new.part, rid) for rid in sorted(members)]),
-                ("UPDATE documents SET part = ? WHERE report_id = ?", [(new.part, rid) for rid in members]),
+                ("UPDATE parts SET years = ?, n_docs = (SELECT COUNT(*) FROM members WHERE part = ?) "
+                 "WHERE part = ?", [(json.dumps(new.years), part, part)]),
+                ("INSERT INTO part_files VALUES(?,?,?,?)", [(part, f.path, f.rows, f.size) for f in stats]),
             ]
         self._write(statements)
+
+    def forget_part(self, part: str) -> int:
+        """Drop a part (quarantined): its documents are no longer done. Returns how many."""
+        count = int(self._db.execute("SELECT COUNT(*) FROM documents WHERE part = ?", (part,)).fetchone()[0])
+        self._write([(f"DELETE FROM {table} WHERE part = ?", [(part,)])
+                     for table in ("documents", "members", "part_files", "dirty_parts", "parts")])
+        return count
+
+    def adopt_part(self, part: PartRecord, documents: list[dict[str, object]], stats: list[PartFile],
+                   created: float) -> None:
+        """Record a part found on disk with no manifest (see ``gongkai.batch.recovery``)."""
+        ids = [(part.part, d["report_id"]) for d in documents]
+        self._write([
+            ("INSERT INTO parts VALUES(?,?,?,?)", [(part.part, json.dumps(part.years), len(ids), created)]),
+            ("INSERT OR IGNORE INTO members VALUES(?,?)", ids),
+            ("INSERT OR REPLACE INTO part_files VALUES(?,?,?,?)",
+             [(part.part, f.path, f.rows, f.size) for f in stats]),
+            ("INSERT OR REPLACE INTO documents(report_id, pipeline_version, status, template, format, year, "
+             "checks_failed, error_codes, source_path, part, done_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+             [(d["report_id"], d["pipeline_version"], d["status"], d["template"], d["format"], d["year"],
+               d["checks_failed"] or 0, d["error_codes"] or "", d["source_path"], part.part, created)
+              for d in documents]),
+            ("INSERT OR IGNORE INTO sources(path, source_path, report_id, seen_at) VALUES(?,?,?,?)",
+             [(_db_path(os.path.abspath(str(d["source_path"]))), d["source_path"], d["report_id"], created)
+              for d in documents]),
+        ])

@@ -88,12 +88,28 @@ def failure_outcome(task: Task, code: str, message: str, stage: str = "run",
     result = ReportResult(report_id=task.report_id, source_path=task.path, source_name=Path(task.path).name,
                           status=Status.FAILED, pipeline_version=PIPELINE_VERSION)
     result.add_error(stage, code, message)
+    _printable_source(result)
     return outcome_from_result(result, seconds=seconds, worker=worker)
+
+
+def printable_path(path: str) -> str:
+    """``path`` as valid UTF-8 text for the dataset: bytes of a file name that are not UTF-8
+    (``surrogateescape``-decoded by Python) become ``\\xNN``; any other path is unchanged."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return path
+
+
+def _printable_source(result: ReportResult) -> None:
+    result.source_path = printable_path(result.source_path)
+    result.source_name = printable_path(result.source_name)
 
 
 def unreadable_report_id(path: str) -> str:
     """Key of a file that cannot be read at all: sha256 of ``unreadable:`` + its absolute path."""
-    return hashlib.sha256(f"unreadable:{os.path.abspath(path)}".encode()).hexdigest()
+    return hashlib.sha256(f"unreadable:{os.path.abspath(path)}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def current_rss() -> int:
@@ -111,6 +127,7 @@ def process_document(task: Task, settings: ExtractSettings) -> DocumentOutcome:
     result = extract_file(task.path, settings)
     if not result.report_id:  # the file vanished or became unreadable after the scan
         result.report_id = task.report_id
+    _printable_source(result)
     return outcome_from_result(result, seconds=time.perf_counter() - started,
                                worker_rss=current_rss(), worker=str(os.getpid()),
                                worker_cpu_s=time.process_time())

@@ -7,6 +7,7 @@ picks the progress bar on a terminal and plain lines otherwise (a cron job, a CI
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 from typing import Any, Protocol, TextIO
@@ -55,9 +56,26 @@ def _fmt_eta(seconds: float | None) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
+# C0/C1 control characters, DEL, line/paragraph separators, and lone surrogates (undecodable bytes).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, as surrogateescape decoded it
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` safe for one log line: control characters (a newline in a file name would forge
+    a log line; ESC would drive the terminal) and undecodable bytes become ``\\xNN`` escapes."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
 def _describe(outcome: DocumentOutcome) -> str:
     codes = ",".join(outcome.error_codes) or "-"
-    return f"{outcome.status:>12}  {outcome.template:8} {outcome.source_path}  [{codes}]"
+    return f"{outcome.status:>12}  {outcome.template:8} {printable(outcome.source_path)}  [{codes}]"
 
 
 class SilentReporter:
@@ -106,7 +124,7 @@ class PlainReporter:
                        f"ETA {_fmt_eta(c.eta_s)}, failed {c.failed}")
 
     def note(self, message: str) -> None:
-        self._line(message)
+        self._line(printable(message))
 
     def finish(self, summary: dict[str, Any]) -> None:
         c = self.counts
@@ -173,7 +191,7 @@ class RichReporter:
                              failed=self.counts.failed)
 
     def note(self, message: str) -> None:
-        self.progress.console.print(message, markup=False, highlight=False)
+        self.progress.console.print(printable(message), markup=False, highlight=False)
 
     def finish(self, summary: dict[str, Any]) -> None:
         if self._task is not None:

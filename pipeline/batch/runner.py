@@ -4,13 +4,18 @@
 sends the rest to an executor (a supervised process pool, or Dask), and writes the outcomes in
 small parts (``writer``) that are committed to the manifest only once their files are in place.
 A run killed at any point loses no committed part; the next run removes half-written files,
-rewrites parts holding superseded rows, and processes only what is left.
+finishes rewriting parts holding superseded rows, quarantines damaged parts, and processes only
+what is left. Superseded rows are taken out of their old parts (rewritten in place) *before* the
+new rows are committed, so a reader never sees a report_id twice. SIGTERM and Ctrl-C stop the
+workers, commit the documents already finished and raise :class:`BatchInterrupted`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import resource
+import signal
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -19,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import PIPELINE_VERSION
-from gongkai.batch.defaults import DEFAULT_CHUNK_DOCS, DEFAULT_FLUSH_S
+from gongkai.batch.defaults import DEFAULT_CHUNK_DOCS, DEFAULT_FLUSH_S, DEFAULT_MAX_FILE_MB
 from gongkai.batch.executors import (
     DaskExecutor,
     LocalProcessExecutor,
@@ -30,12 +35,14 @@ from gongkai.batch.inprocess import InProcessExecutor, small_enough
 from gongkai.batch.inputs import ScanRules, Shard, iter_input_files, plan_batch
 from gongkai.batch.manifest import Manifest, ManifestError
 from gongkai.batch.outcome import DocumentOutcome, Task
-from gongkai.batch.progress import Reporter, SilentReporter
+from gongkai.batch.progress import Reporter, SilentReporter, printable
 from gongkai.batch.provenance import load_crawl_provenance
+from gongkai.batch.recovery import adopt_lost_parts, finish_rewrites, verify_parts
+from gongkai.convert.formats import KNOWN_SUFFIXES
 from gongkai.dataset.parts import DatasetFiles, new_part_id, new_run_id
 from gongkai.model.settings import ExtractSettings
 
-__all__ = ["BatchFatalError", "BatchOptions", "BatchSummary", "iter_input_files", "run_batch"]
+__all__ = ["BatchFatalError", "BatchInterrupted", "BatchOptions", "BatchSummary", "iter_input_files", "run_batch"]
 
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_FATAL, EXIT_NOTHING_TO_DO = 0, 1, 2, 3, 99
@@ -43,6 +50,23 @@ EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_FATAL, EXIT_NOTHING_TO_DO = 0, 1, 2, 3,
 
 class BatchFatalError(Exception):
     """The run cannot go on (output not writable, manifest unusable, another run holds the lock)."""
+
+
+class BatchInterrupted(Exception):
+    """The run was stopped by SIGINT (Ctrl-C) or SIGTERM; finished documents were committed."""
+
+    def __init__(self, signum: int, summary: BatchSummary) -> None:
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum = signum
+        self.summary = summary
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum  # 130 for SIGINT, 143 for SIGTERM (the shell's convention)
+
+
+class _Stop(BaseException):
+    """Raised by the SIGTERM handler inside the run (a BaseException, like KeyboardInterrupt)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +83,9 @@ class BatchOptions(PoolSettings):
     chunk_docs: int = DEFAULT_CHUNK_DOCS
     flush_s: float = DEFAULT_FLUSH_S
     # auto: a run of a few small files is extracted in this process (batch/inprocess.py);
-    # never: always on worker processes (isolation from crashes, hard time limits)
+    # never: always on worker processes (isolation from crashes, hard time and memory limits)
     in_process: str = "auto"
+    max_file_mb: float = DEFAULT_MAX_FILE_MB  # larger inputs are refused unread (too_large); 0: no limit
 
 
 @dataclass(slots=True)
@@ -79,6 +104,7 @@ class BatchSummary:
     duplicates: int = 0
     parts_written: int = 0
     parts_rewritten: int = 0
+    committed: int = 0  # documents of this run committed to the dataset
     seconds: float = 0.0
     peak_worker_rss: int = 0
     out_dir: str = ""
@@ -106,8 +132,10 @@ class BatchSummary:
             self.worker_cpu[outcome.worker] = max(used, outcome.worker_cpu_s)
 
     def exit_code(self) -> int:
-        """0 all good; 1 some documents failed, broke a check or yielded no value; 99 nothing new
-        was processed."""
+        """0 all good; 1 some documents failed, broke a check or yielded no value; 2 no input file
+        was found at all; 99 nothing new was processed."""
+        if not self.listed and not self.documents:
+            return EXIT_USAGE
         if not self.documents:
             return EXIT_NOTHING_TO_DO
         if self.by_status.get("failed", 0) or self.reports_with_failed_checks or self.reports_without_values:
@@ -126,6 +154,7 @@ class BatchSummary:
             "reports_with_failed_checks": self.reports_with_failed_checks,
             "reports_without_values": self.reports_without_values,
             "parts_written": self.parts_written, "parts_rewritten": self.parts_rewritten,
+            "committed": self.committed,
             "seconds": round(self.seconds, 3),
             "docs_per_s": round(self.documents / self.seconds, 2) if self.seconds else None,
             "worker_cpu_s": round(self.worker_cpu_s, 3),
@@ -155,11 +184,15 @@ def _peak_rss_bytes() -> int:
 class _PartSink:
     """Buffers outcomes and writes them as parts (files first, then the manifest commit)."""
 
-    def __init__(self, files: DatasetFiles, manifest: Manifest, run_id: str, options: BatchOptions) -> None:
+    def __init__(self, files: DatasetFiles, manifest: Manifest, run_id: str, options: BatchOptions,
+                 reporter: Reporter) -> None:
         self.files, self.manifest, self.run_id, self.options = files, manifest, run_id, options
+        self.reporter = reporter
         self.buffer: list[DocumentOutcome] = []
         self.seq = 0
         self.parts_written = 0
+        self.parts_rewritten = 0
+        self.documents_committed = 0
         self._last_flush = time.monotonic()
 
     def next_part_id(self) -> str:
@@ -176,23 +209,38 @@ class _PartSink:
         self._last_flush = time.monotonic()
         if not self.buffer:
             return
+        # Older rows of these documents leave their parts before the new rows arrive (no duplicates).
+        if self.manifest.retire(o.report_id for o in self.buffer):
+            self.parts_rewritten += finish_rewrites(self.files, self.manifest, self.reporter)
         part = self.files.write_part(self.next_part_id(), self.buffer)
-        self.manifest.commit_part(part, self.buffer, PIPELINE_VERSION)
+        self.manifest.commit_part(part, self.buffer, PIPELINE_VERSION, self.files.file_stats(part))
         self.parts_written += 1
+        self.documents_committed += len(self.buffer)
         self.buffer = []
 
 
-def _collect_garbage(files: DatasetFiles, manifest: Manifest, sink: _PartSink) -> int:
-    """Rewrite parts holding superseded or orphaned rows; returns how many were rewritten."""
+def _collect_garbage(files: DatasetFiles, manifest: Manifest, reporter: Reporter) -> int:
+    """Take rows of documents no path holds any more out of their parts; returns parts rewritten."""
     manifest.drop_unreferenced_documents()
-    rewritten = 0
-    for part in manifest.stale_parts():
-        keep = manifest.live_members(part.part)
-        new = files.rewrite_part(part, keep, sink.next_part_id())
-        manifest.replace_part(part.part, new, keep)
-        files.remove_part_files(part)
-        rewritten += 1
-    return rewritten
+    manifest.retire_stale_members()
+    return finish_rewrites(files, manifest, reporter)
+
+
+@contextlib.contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """Turn SIGTERM into an exception inside the run (main thread only), like Ctrl-C."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Stop(signum)
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager
@@ -245,7 +293,11 @@ def run_batch(paths: Iterable[Path], out_dir: Path, settings: ExtractSettings | 
         except ManifestError as err:
             raise BatchFatalError(str(err)) from err
         try:
-            _run(paths, files, manifest, settings, options, reporter, summary)
+            with _sigterm_raises():
+                _run(paths, files, manifest, settings, options, reporter, summary)
+        except (KeyboardInterrupt, _Stop) as stop:  # before any document was sent to a worker
+            signum = stop.args[0] if isinstance(stop, _Stop) else signal.SIGINT
+            raise BatchInterrupted(int(signum), summary) from None
         except (ManifestError, WorkerStartError) as err:
             raise BatchFatalError(str(err)) from err
         except OSError as err:
@@ -261,29 +313,60 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
          options: BatchOptions, reporter: Reporter, summary: BatchSummary) -> None:
     for legacy in files.remove_legacy_files():
         reporter.note(f"removed {legacy} of the old single-file layout")
+    adopt_lost_parts(files, manifest, reporter)  # before orphans are removed: never delete data
     removed = files.remove_orphans(manifest.parts())
     if removed:
         reporter.note(f"removed {removed} files of parts an interrupted run did not commit")
     if moved := files.migrate_hive_folders():
         reporter.note(f"moved {moved} part files from year=<Y> folders to <Y> folders (typed year column)")
-    rules = ScanRules(force=options.force, retry_failed=options.retry_failed, shard=options.shard)
+    summary.parts_rewritten += finish_rewrites(files, manifest, reporter)
+    verify_parts(files, manifest, reporter)
+    rules = ScanRules(force=options.force, retry_failed=options.retry_failed, shard=options.shard,
+                      max_file_bytes=int(options.max_file_mb * 2**20))
     plan = plan_batch(paths, manifest.known_sources(), manifest.done_documents(), rules)
     summary.listed, summary.skipped, summary.duplicates = plan.listed, plan.skipped, plan.duplicates
+    if not plan.listed:
+        reporter.note("warning: no report files found under " + ", ".join(printable(str(p)) for p in paths)
+                      + f" (suffixes: {', '.join(sorted(KNOWN_SUFFIXES))}); nothing was listed")
     manifest.record_sources(plan.sources)
-    sink = _PartSink(files, manifest, new_run_id(), options)
-    summary.parts_rewritten += _collect_garbage(files, manifest, sink)
+    sink = _PartSink(files, manifest, new_run_id(), options, reporter)
+    summary.parts_rewritten += _collect_garbage(files, manifest, reporter)
     reporter.start(plan.to_process, plan.skipped, plan.duplicates)
-    for outcome in plan.immediate:
-        _record(outcome, sink, summary, reporter)
-    if plan.tasks:
-        executor = _make_executor(settings, options, plan.tasks)
-        for outcome in executor.run(plan.tasks):
+    try:
+        for outcome in plan.immediate:
             _record(outcome, sink, summary, reporter)
+        if plan.tasks:
+            executor = _make_executor(settings, options, plan.tasks)
+            with contextlib.closing(executor.run(plan.tasks)) as outcomes:  # closing stops the workers
+                for outcome in outcomes:
+                    _record(outcome, sink, summary, reporter)
+    except (KeyboardInterrupt, _Stop) as stop:
+        signum = stop.args[0] if isinstance(stop, _Stop) else signal.SIGINT
+        with _signals_ignored():
+            sink.flush()  # the documents finished before the signal are kept
+            summary.parts_written, summary.parts_rewritten = sink.parts_written, sink.parts_rewritten
+            summary.committed = sink.documents_committed
+        raise BatchInterrupted(int(signum), summary) from None
     sink.flush()
     summary.parts_written = sink.parts_written
-    summary.parts_rewritten += _collect_garbage(files, manifest, sink)
+    summary.committed = sink.documents_committed
+    summary.parts_rewritten += sink.parts_rewritten + _collect_garbage(files, manifest, reporter)
     rows = manifest.sources_table_rows()
     files.write_sources(load_crawl_provenance(str(r["source_path"]) for r in rows).annotate(rows))
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    """While the last finished documents are committed, a second Ctrl-C/SIGTERM does not cut it short."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _record(outcome: DocumentOutcome, sink: _PartSink, summary: BatchSummary, reporter: Reporter) -> None:

@@ -3,9 +3,10 @@
 Exit codes (for schedulers):
   0   all documents extracted, no arithmetic check failed
   1   some documents failed, broke an arithmetic check, or yielded no value (reason no_values)
-  2   usage error (bad option, path does not exist)
-  3   fatal: the output folder is not writable, or another run is writing to it
+  2   usage error (bad option, path does not exist, no report file found under PATHS)
+  3   fatal: the output folder is not writable, another run is writing to it, or the manifest is unusable
   99  extract found nothing new to process (everything already done: "skipped")
+  130 / 143  extract was stopped by Ctrl-C / SIGTERM (finished documents were committed)
 release: 0 built; 2 usage error (bad option, not a dataset, no date for --version); 3 output not writable
 `crawl` and `nightly` document their own codes (0 ok, 1 partial, 2 usage, 3 fatal).
 """
@@ -23,6 +24,7 @@ import typer
 from gongkai import PIPELINE_VERSION
 from gongkai.batch.defaults import (
     DEFAULT_CHUNK_DOCS,
+    DEFAULT_MAX_FILE_MB,
     DEFAULT_MAX_TASKS_PER_WORKER,
     DEFAULT_TIMEOUT_S,
     DEFAULT_WORKER_MEMORY_MB,
@@ -34,8 +36,8 @@ app = typer.Typer(
         "Extract the tables of China's government information-disclosure annual reports "
         "(政府信息公开工作年度报告) into a validated Parquet dataset.\n\n"
         "Exit codes: 0 all good; 1 some documents failed, broke an arithmetic check or yielded no value; "
-        "2 usage error; "
-        "3 fatal (output not writable); 99 nothing new to process."
+        "2 usage error (or no report file found); 3 fatal (output not writable); 99 nothing new to process; "
+        "130/143 stopped by Ctrl-C/SIGTERM."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -70,8 +72,13 @@ def extract(
     max_tasks_per_worker: Annotated[int, typer.Option(
         min=1, help="Restart a worker process after this many documents.")] = DEFAULT_MAX_TASKS_PER_WORKER,
     worker_memory_mb: Annotated[int, typer.Option(
-        min=0, help="Restart a worker whose resident memory passes this (MB; 0: no limit).")
+        min=0, help="Memory limit of a worker (MB of resident memory; 0: no limit), watched while a "
+                    "document is processed: past it the worker is stopped and the document fails as "
+                    "`too_large`.")
     ] = DEFAULT_WORKER_MEMORY_MB,
+    max_file_mb: Annotated[float, typer.Option(
+        min=0, help="Refuse input files larger than this (MB) without reading them (`too_large`; 0: no "
+                    "limit).")] = DEFAULT_MAX_FILE_MB,
     force: Annotated[bool, typer.Option("--force", help="Reprocess documents already done.")] = False,
     retry_failed: Annotated[bool, typer.Option(
         "--retry-failed", help="Reprocess documents that failed in an earlier run.")] = False,
@@ -98,12 +105,13 @@ def extract(
     (every input path). A document that cannot be processed is recorded in `errors` and
     `reports` (status failed); the rest go on. Documents already done by this version are
     skipped (see --force). Exit codes: 0 all good; 1 some documents failed, broke an
-    arithmetic check or yielded no value; 2 usage error; 3 fatal (output not writable, another run on --out);
-    99 nothing new to process.
+    arithmetic check or yielded no value; 2 usage error, or no report file found under PATHS;
+    3 fatal (output not writable, another run on --out, unusable manifest); 99 nothing new to
+    process; 130/143 stopped by Ctrl-C/SIGTERM (workers stopped, finished documents committed).
     """
     from gongkai.batch.inputs import Shard
     from gongkai.batch.progress import LOG_FORMATS, make_reporter
-    from gongkai.batch.runner import BatchFatalError, BatchOptions, run_batch
+    from gongkai.batch.runner import BatchFatalError, BatchInterrupted, BatchOptions, run_batch
 
     missing = [p for p in paths if not p.exists()]
     if missing:
@@ -121,13 +129,18 @@ def extract(
     options = BatchOptions(jobs=jobs, timeout_s=timeout, max_tasks_per_worker=max_tasks_per_worker,
                            worker_memory_mb=worker_memory_mb, force=force, retry_failed=retry_failed,
                            shard=shard_spec, executor=executor, scheduler=scheduler,
-                           chunk_docs=chunk_docs, in_process=in_process)
+                           chunk_docs=chunk_docs, in_process=in_process, max_file_mb=max_file_mb)
     reporter = make_reporter(log_format, verbose=verbose)
     try:
         summary = run_batch(paths, out, options=options, reporter=reporter)
     except BatchFatalError as err:
         typer.echo(f"fatal: {err}", err=True)
         raise typer.Exit(3) from err
+    except BatchInterrupted as stop:
+        typer.echo(f"{stop}: workers stopped; {stop.summary.committed} documents of this run committed "
+                   f"in {stop.summary.parts_written} parts to {out}; run the same command again to "
+                   "continue", err=True)
+        raise typer.Exit(stop.exit_code) from None
     if log_format == "json":
         typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False))
     else:
@@ -168,10 +181,10 @@ def show(
     file: Annotated[Path, typer.Argument(help="One report file.", exists=True, dir_okay=False)],
 ) -> None:
     """Extract one report and print its three tables and the check results."""
-    from gongkai.cli.show import render_result
+    from gongkai.cli.show import not_a_file_result, render_result
     from gongkai.convert.stages import extract_file
 
-    result = extract_file(file)
+    result = not_a_file_result(file) or extract_file(file)
     render_result(result)
     bad = result.status == "failed" or bool({"checks_failed", "no_values"} & set(result.reasons))
     raise typer.Exit(1 if bad else 0)

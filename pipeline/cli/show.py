@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import Counter
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from gongkai.model.result import CellValue, CheckStatus, ReportResult
+from gongkai import PIPELINE_VERSION
+from gongkai.model.result import CellValue, CheckStatus, ReportResult, Status
 from gongkai.schemas.codes import APPLICANT_COLUMN_LABELS, code_index
 from gongkai.schemas.layouts import ACTIVE_ROWS, T3_COLUMNS, T4_GROUPS, t3_rows
 from gongkai.schemas.rules import RULES
@@ -16,6 +20,18 @@ _GROUP_LABELS = {"review": "行政复议", "litigation.direct": "诉讼·未经�
                  "litigation.after_review": "诉讼·复议后起诉"}
 _TABLE_NAMES = {"active": "二", "applications": "三", "review_litigation": "四"}
 _LEAF_LABELS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+
+
+def not_a_file_result(path: Path) -> ReportResult | None:
+    """A failed result (``not_a_file``) for a path that is not a regular file, which is never
+    opened (reading a FIFO would block forever); None for a regular file."""
+    mode = os.stat(path).st_mode
+    if stat.S_ISREG(mode):
+        return None
+    result = ReportResult(report_id="", source_path=str(path), source_name=path.name, status=Status.FAILED,
+                          pipeline_version=PIPELINE_VERSION)
+    result.add_error("read", "not_a_file", f"{path} is not a regular file (mode {stat.filemode(mode)}); not opened")
+    return result
 
 
 def _fmt(cell: CellValue | None) -> str:

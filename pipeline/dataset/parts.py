@@ -53,6 +53,16 @@ class PartRecord:
 
     part: str
     years: tuple[str, ...]  # partition keys that have files for this part
+
+
+@dataclass(frozen=True, slots=True)
+class PartFile:
+    """One file of a committed part as the manifest recorded it (checked at the start of a run)."""
+
+    path: str  # relative to the output folder
+    rows: int
+    size: int
+
 # Tables written as one folder of parts without partitioning (small, keeps its typed year column).
 FLAT_TABLES: frozenset[str] = frozenset({"reports"})
 PARTITIONED_TABLES: tuple[str, ...] = tuple(t for t in TABLE_NAMES if t not in FLAT_TABLES)
@@ -122,23 +132,34 @@ class DatasetFiles:
                 write_parquet_atomic(data, self.file_for(table, part_id, year))
         return PartRecord(part=part_id, years=tuple(sorted(by_year)))
 
-    def rewrite_part(self, old: PartRecord, keep: set[str], new_id: str) -> PartRecord | None:
-        """Copy the rows of ``keep`` (report_ids) from part ``old`` into a new part; None if none left."""
-        if not keep:
-            return None
+    def rewrite_part_in_place(self, part: PartRecord, keep: set[str]) -> PartRecord | None:
+        """Keep only the rows of ``keep`` (report_ids) in ``part``'s files, each file replaced
+        atomically under its own name (so a reader never sees a row twice); None when no row is
+        left (the files are removed). Idempotent: a rewrite cut short is simply done again."""
         keep_array = pa.array(sorted(keep), pa.string())
-        reports = _read_filtered(self.file_for("reports", old.part), keep_array)
+        reports = _read_filtered(self.file_for("reports", part.part), keep_array)
         if reports is None or not reports.num_rows:
+            self.remove_part_files(part)
             return None
         years = {year_key(y) for y in reports["year"].to_pylist()}
-        write_parquet_atomic(reports, self.file_for("reports", new_id))
-        for year in sorted(years):
+        _replace_if_changed(reports, self.file_for("reports", part.part))
+        for year in sorted(set(part.years) | years):
             for table in PARTITIONED_TABLES:
-                data = _read_filtered(self.file_for(table, old.part, year), keep_array)
-                if data is None:
-                    data = build_table(table, [])
-                write_parquet_atomic(data, self.file_for(table, new_id, year))
-        return PartRecord(part=new_id, years=tuple(sorted(years)))
+                path = self.file_for(table, part.part, year)
+                if year not in years:
+                    path.unlink(missing_ok=True)
+                    continue
+                data = _read_filtered(path, keep_array)
+                _replace_if_changed(build_table(table, []) if data is None else data, path)
+        return PartRecord(part=part.part, years=tuple(sorted(years)))
+
+    def file_stats(self, part: PartRecord) -> list[PartFile]:
+        """Row count (from the footer) and size of every file of ``part``, as written."""
+        stats = []
+        for path in self.files_of(part):
+            stats.append(PartFile(str(path.relative_to(self.out)), pq.read_metadata(path).num_rows,
+                                  path.stat().st_size))
+        return stats
 
     def remove_part_files(self, part: PartRecord) -> None:
         for path in self.files_of(part):
@@ -213,3 +234,10 @@ def _read_filtered(path: Path, keep: pa.Array) -> pa.Table | None:
         return None
     data = pq.ParquetFile(path).read()
     return data.filter(pc.is_in(data["report_id"], value_set=keep))
+
+
+def _replace_if_changed(filtered: pa.Table, path: Path) -> None:
+    """Write ``filtered`` over ``path`` unless it holds every row already (nothing to drop)."""
+    if path.is_file() and pq.read_metadata(path).num_rows == filtered.num_rows:
+        return
+    write_parquet_atomic(filtered, path)

@@ -28,6 +28,10 @@ _KINDS: tuple[ErrorKind, ...] = (
     ErrorKind("needs_ocr", "read", True, "pages have no usable text layer (scanned); OCR is required"),
     ErrorKind("needs_libreoffice", "read", True, "old binary .doc needs LibreOffice (soffice) to convert"),
     ErrorKind("page_unreadable", "read", False, "a page's text layer is garbage or missing"),
+    ErrorKind("not_a_file", "read", True,
+              "the path is not a regular file (a FIFO, a device, a socket): it was not opened"),
+    ErrorKind("folder_unreadable", "read", True,
+              "a folder under the inputs could not be listed (permissions); its files were not processed"),
     # recognising the document
     ErrorKind("not_a_report", "classify", True, "not a government information-disclosure annual report"),
     ErrorKind("pre2019_format", "classify", False,
@@ -52,6 +56,9 @@ _KINDS: tuple[ErrorKind, ...] = (
     # running
     ErrorKind("timeout", "run", True, "processing the document took longer than the time limit"),
     ErrorKind("internal_error", "run", True, "an unexpected error in gongkai (a bug: please report it)"),
+    ErrorKind("too_large", "run", True,
+              "the file is above the input size limit (not read), or its processing passed the worker "
+              "memory limit (the worker was stopped)"),
 )
 
 ERROR_KINDS: dict[str, ErrorKind] = {k.code: k for k in _KINDS}
