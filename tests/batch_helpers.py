@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from gongkai.schemas.tables import TABLE_NAMES
+from tests.synth.render_text import render_tab
+from tests.synth.truth import make_truth
 
 
 def read_tables(out: Path) -> dict[str, pd.DataFrame]:
@@ -37,3 +39,14 @@ def committed_parts(out: Path) -> int:
             return int(conn.execute("SELECT COUNT(*) FROM parts").fetchone()[0])
     except sqlite3.Error:
         return 0
+
+
+def write_tab_reports(folder: Path, n: int, seed: int = 0, name: str = "r{i}.txt") -> list[Path]:
+    """``n`` synthetic tab-dump reports (seeds ``seed`` …) in ``folder``, named by ``name``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        path = folder / name.format(i=i)
+        path.write_text(render_tab(make_truth(seed + i), seed + i), encoding="utf-8")
+        paths.append(path)
+    return paths

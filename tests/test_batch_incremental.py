@@ -12,25 +12,17 @@ from gongkai.batch.inputs import Shard
 from gongkai.batch.outcome import unreadable_report_id
 from gongkai.batch.runner import BatchFatalError, BatchOptions, _exclusive, run_batch
 from gongkai.dataset.parts import DatasetFiles
-from tests.batch_helpers import assert_same_tables, read_tables
+from tests.batch_helpers import assert_same_tables, read_tables, write_tab_reports
 from tests.synth.render_text import render_tab
 from tests.synth.truth import make_truth
 
 ONE_JOB = BatchOptions(jobs=1, chunk_docs=2)
 
 
-def _write_reports(folder: Path, n: int, seed: int = 0) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        path = folder / f"r{i}.txt"
-        path.write_text(render_tab(make_truth(seed + i), seed + i), encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def test_same_content_under_two_paths_gives_one_report_and_both_sources(tmp_path: Path) -> None:
-    (a,) = _write_reports(tmp_path / "in", 1)
+    (a,) = write_tab_reports(tmp_path / "in", 1)
     shutil.copy(a, tmp_path / "in" / "zcopy.txt")
     summary = run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)
     assert summary.documents == 1 and summary.duplicates == 1
@@ -43,7 +35,7 @@ def test_same_content_under_two_paths_gives_one_report_and_both_sources(tmp_path
 
 
 def test_changed_file_is_reprocessed_and_its_old_rows_dropped(tmp_path: Path) -> None:
-    paths = _write_reports(tmp_path / "in", 3)
+    paths = write_tab_reports(tmp_path / "in", 3)
     run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)
     paths[1].write_text(render_tab(make_truth(99), 99), encoding="utf-8")
     summary = run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)
@@ -59,7 +51,7 @@ def test_changed_file_is_reprocessed_and_its_old_rows_dropped(tmp_path: Path) ->
 
 
 def test_force_reprocesses_everything_without_duplicate_rows(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "in", 3)
+    write_tab_reports(tmp_path / "in", 3)
     run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)
     before = read_tables(tmp_path / "out")
     summary = run_batch([tmp_path / "in"], tmp_path / "out", options=BatchOptions(jobs=1, force=True))
@@ -71,7 +63,7 @@ def test_force_reprocesses_everything_without_duplicate_rows(tmp_path: Path) -> 
 
 
 def test_uncommitted_part_files_and_temp_files_are_removed(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "in", 2)
+    write_tab_reports(tmp_path / "in", 2)
     run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)
     before = read_tables(tmp_path / "out")
     stray = tmp_path / "out" / "cells" / "year=2020" / "part-deadbeef0000-00001.parquet"
@@ -100,7 +92,7 @@ def test_unreadable_file_is_keyed_by_its_path(tmp_path: Path) -> None:
 
 
 def test_retry_failed_reprocesses_only_failed_documents(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "in", 2)
+    write_tab_reports(tmp_path / "in", 2)
     (tmp_path / "in" / "empty.txt").write_bytes(b"")
     run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)
     summary = run_batch([tmp_path / "in"], tmp_path / "out", options=BatchOptions(jobs=1, retry_failed=True))
@@ -108,7 +100,7 @@ def test_retry_failed_reprocesses_only_failed_documents(tmp_path: Path) -> None:
 
 
 def test_shards_split_the_inputs_without_overlap(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "in", 8)
+    write_tab_reports(tmp_path / "in", 8)
     ids = []
     for i in range(3):
         options = BatchOptions(jobs=1, shard=Shard(i, 3))
@@ -127,14 +119,14 @@ def test_bad_shard_spec_is_rejected(text: str) -> None:
 
 
 def test_output_that_is_a_file_is_fatal(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "in", 1)
+    write_tab_reports(tmp_path / "in", 1)
     (tmp_path / "out").write_text("not a folder")
     with pytest.raises(BatchFatalError, match="not writable"):
         run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)
 
 
 def test_a_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "in", 1)
+    write_tab_reports(tmp_path / "in", 1)
     held = _exclusive(DatasetFiles(tmp_path / "out"))
     with held, pytest.raises(BatchFatalError, match="another gongkai run"):
         run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)

@@ -45,6 +45,17 @@ def run_crawl(sites: Path, out: Path, *extra: str) -> subprocess.CompletedProces
                           cwd=REPO, check=False)
 
 
+def start_slow_crawl(tmp_path: Path, server: SiteServer) -> tuple[Path, Path, subprocess.Popen[bytes]]:
+    """A crawl of the fixture site in the background, slowed (0.25 s per request) so a test can stop it."""
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(SITES_YAML.format(origin=server.site.origin), encoding="utf-8")
+    out = tmp_path / "raw"
+    command = crawl_command(sites, out)
+    command[command.index("--delay") + 1] = "0.25"
+    process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return sites, out, process
+
+
 def ledger_rows(out: Path, sql: str) -> list[tuple[object, ...]]:
     with sqlite3.connect(out / "_crawl" / "ledger.sqlite") as db:
         return db.execute(sql).fetchall()
@@ -173,12 +184,7 @@ def test_warc_holds_every_response_and_revisits(crawled: Crawled) -> None:
 
 def test_killed_crawl_resumes_without_refetching(tmp_path: Path) -> None:
     with serve_site() as server:
-        sites = tmp_path / "sites.yaml"
-        sites.write_text(SITES_YAML.format(origin=server.site.origin), encoding="utf-8")
-        out = tmp_path / "raw"
-        command = crawl_command(sites, out)
-        command[command.index("--delay") + 1] = "0.25"
-        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sites, out, process = start_slow_crawl(tmp_path, server)
         deadline = time.monotonic() + 60
         saved: list[tuple[object, ...]] = []
         while time.monotonic() < deadline and process.poll() is None:
@@ -249,12 +255,7 @@ def test_nightly_chains_crawl_and_extract(crawled: Crawled, tmp_path: Path) -> N
 @pytest.mark.slow
 def test_graceful_stop_keeps_the_jobdir_queue(tmp_path: Path) -> None:
     with serve_site() as server:
-        sites = tmp_path / "sites.yaml"
-        sites.write_text(SITES_YAML.format(origin=server.site.origin), encoding="utf-8")
-        out = tmp_path / "raw"
-        command = crawl_command(sites, out)
-        command[command.index("--delay") + 1] = "0.25"
-        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sites, out, process = start_slow_crawl(tmp_path, server)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and process.poll() is None:
             try:

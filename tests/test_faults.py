@@ -24,7 +24,7 @@ from gongkai.batch.manifest import Manifest
 from gongkai.batch.progress import PlainReporter, printable
 from gongkai.batch.runner import BatchFatalError, BatchOptions, run_batch
 from gongkai.dataset.parts import DatasetFiles
-from tests.batch_helpers import assert_same_tables, read_tables
+from tests.batch_helpers import assert_same_tables, read_tables, write_tab_reports
 from tests.synth.render_text import render_tab
 from tests.synth.truth import make_truth
 
@@ -51,14 +51,6 @@ class Notes:
         pass
 
 
-def _write_reports(folder: Path, n: int, seed: int = 0) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        path = folder / f"r{i}.txt"
-        path.write_text(render_tab(make_truth(seed + i), seed + i), encoding="utf-8")
-        paths.append(path)
-    return paths
 
 
 def _copy_tree(src: Path, dst: Path) -> None:
@@ -70,7 +62,7 @@ def _copy_tree(src: Path, dst: Path) -> None:
 # 1 -------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("damage", ["deleted", "emptied"])
 def test_lost_manifest_is_rebuilt_from_the_parts_and_nothing_is_deleted(tmp_path: Path, damage: str) -> None:
-    _write_reports(tmp_path / "in", 5)
+    write_tab_reports(tmp_path / "in", 5)
     out = tmp_path / "out"
     run_batch([tmp_path / "in"], out, options=ONE_JOB)
     _copy_tree(out, tmp_path / "before")
@@ -88,8 +80,8 @@ def test_lost_manifest_is_rebuilt_from_the_parts_and_nothing_is_deleted(tmp_path
 
 
 def test_lost_manifest_with_other_inputs_keeps_the_old_documents(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "a", 3)
-    _write_reports(tmp_path / "b", 2, seed=10)
+    write_tab_reports(tmp_path / "a", 3)
+    write_tab_reports(tmp_path / "b", 2, seed=10)
     out = tmp_path / "out"
     run_batch([tmp_path / "a"], out, options=ONE_JOB)
     (out / "_gongkai" / "manifest.sqlite").unlink()
@@ -99,7 +91,7 @@ def test_lost_manifest_with_other_inputs_keeps_the_old_documents(tmp_path: Path)
 
 
 def test_manifest_that_is_not_a_database_stops_the_run_without_touching_the_parts(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "in", 2)
+    write_tab_reports(tmp_path / "in", 2)
     out = tmp_path / "out"
     run_batch([tmp_path / "in"], out, options=ONE_JOB)
     parts = sorted(p for p in out.rglob("part-*.parquet"))
@@ -125,7 +117,7 @@ def _damage(path: Path, how: str) -> None:
 
 @pytest.mark.parametrize("how", ["truncated", "footer", "deleted", "other_rows"])
 def test_damaged_part_is_quarantined_and_its_documents_extracted_again(tmp_path: Path, how: str) -> None:
-    _write_reports(tmp_path / "in", 4)
+    write_tab_reports(tmp_path / "in", 4)
     out = tmp_path / "out"
     run_batch([tmp_path / "in"], out, options=ONE_JOB)
     reference = read_tables(out)
@@ -146,7 +138,7 @@ def test_damaged_part_is_quarantined_and_its_documents_extracted_again(tmp_path:
 
 # 2 -------------------------------------------------------------------------------------------
 def test_file_name_that_is_not_utf8_is_processed_and_kept_losslessly(tmp_path: Path) -> None:
-    (good,) = _write_reports(tmp_path / "in", 1)
+    (good,) = write_tab_reports(tmp_path / "in", 1)
     raw_name = os.fsdecode(b"gbk-\xd6\xd0\xce\xc4.txt")  # 中文 in GBK: not valid UTF-8
     odd = tmp_path / "in" / raw_name
     odd.write_text(render_tab(make_truth(7), 7), encoding="utf-8")
@@ -170,7 +162,7 @@ def _cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
 def test_fifo_on_the_command_line_is_not_a_file_and_does_not_hang(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.txt"
     os.mkfifo(fifo)
-    (good,) = _write_reports(tmp_path / "in", 1)
+    (good,) = write_tab_reports(tmp_path / "in", 1)
     out = tmp_path / "out"
     result = _cli("extract", str(fifo), str(good), "--out", str(out), "--jobs", "1", "--log-format", "plain")
     assert result.returncode == 1, result.stderr
@@ -203,9 +195,9 @@ def test_folder_without_report_files_warns_and_exits_2(tmp_path: Path) -> None:
 # 8 -------------------------------------------------------------------------------------------
 def test_unlisted_subfolder_is_an_error_row_and_a_warning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                                           ) -> None:
-    _write_reports(tmp_path / "in", 1)
+    write_tab_reports(tmp_path / "in", 1)
     locked = tmp_path / "in" / "locked"
-    _write_reports(locked, 1, seed=3)
+    write_tab_reports(locked, 1, seed=3)
     real_scandir = os.scandir
 
     def scandir(path: object = ".") -> object:  # what os.walk meets in a folder without read permission
@@ -229,7 +221,7 @@ def test_unlisted_subfolder_is_an_error_row_and_a_warning(tmp_path: Path, monkey
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads folders whatever their mode")
 def test_folder_without_read_permission_is_an_error_row(tmp_path: Path) -> None:  # pragma: no cover - root CI
     locked = tmp_path / "in" / "locked"
-    _write_reports(locked, 1)
+    write_tab_reports(locked, 1)
     locked.chmod(0)
     try:
         run_batch([tmp_path / "in"], tmp_path / "out", options=ONE_JOB)
@@ -239,8 +231,8 @@ def test_folder_without_read_permission_is_an_error_row(tmp_path: Path) -> None:
 
 
 def test_iter_inputs_lists_unlisted_folders_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _write_reports(tmp_path / "in" / "a", 1)
-    _write_reports(tmp_path / "in" / "b", 1)
+    write_tab_reports(tmp_path / "in" / "a", 1)
+    write_tab_reports(tmp_path / "in" / "b", 1)
     monkeypatch.setattr(os, "scandir", _failing_scandir(tmp_path / "in" / "b"))
     entries = list(inputs.iter_inputs([tmp_path / "in"]))
     assert [type(e).__name__ for e in entries] == ["PosixPath", "UnlistedFolder"]
@@ -279,7 +271,7 @@ def test_printable_escapes_controls_and_undecodable_bytes_only() -> None:
 
 
 def test_damaged_manifest_file_records_are_checked_by_size(tmp_path: Path) -> None:
-    _write_reports(tmp_path / "in", 2)
+    write_tab_reports(tmp_path / "in", 2)
     out = tmp_path / "out"
     run_batch([tmp_path / "in"], out, options=ONE_JOB)
     manifest = Manifest(DatasetFiles(out).manifest_path)

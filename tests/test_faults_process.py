@@ -23,22 +23,15 @@ from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome
 from gongkai.batch.runner import BatchFatalError, BatchOptions, run_batch
 from gongkai.dataset.parts import DatasetFiles
 from gongkai.model.settings import ExtractSettings
-from tests.batch_helpers import assert_same_tables
-from tests.synth.render_text import render_tab
-from tests.synth.truth import make_truth
+from tests.batch_helpers import assert_same_tables, write_tab_reports
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 
 
+
 def _write_reports(folder: Path, n: int, seed: int = 0) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        path = folder / f"a{i:03d}.txt"
-        path.write_text(render_tab(make_truth(seed + i), seed + i), encoding="utf-8")
-        paths.append(path)
-    return paths
+    return write_tab_reports(folder, n, seed, name="a{i:03d}.txt")
 
 
 def _duplicates(out: Path) -> list[str]:
