@@ -238,6 +238,25 @@ def test_crawl_then_extract_names_url_and_warc_record(crawled: Crawled, tmp_path
     assert values["active.licensing.decisions"] == 447228
 
 
+def test_crawl_extract_release_sources_name_url_and_warc_record(crawled: Crawled, tmp_path: Path) -> None:
+    """The whole chain of issue 12: the release's sources cite the URL and WARC record of each report."""
+    import pandas as pd
+
+    from gongkai.batch.runner import BatchOptions, run_batch
+    from gongkai.release.build import build_release
+    from gongkai.release.settings import ReleaseSettings
+
+    run_batch([crawled.out], tmp_path / "ds", options=BatchOptions(jobs=1))
+    build_release(tmp_path / "ds", tmp_path / "release", ReleaseSettings(version="2026.12"))
+    sources = pd.read_parquet(tmp_path / "release" / "parquet" / "sources.parquet")
+    files = {str(url): str(record) for url, record in ledger_rows(crawled.out, "SELECT url, warc_record_id FROM files")}
+    assert set(sources["url"].dropna()) == set(files)
+    for row in sources.dropna(subset=["url"]).to_dict("records"):
+        assert row["warc_record_id"] == files[row["url"]]
+    reports = pd.read_parquet(tmp_path / "release" / "parquet" / "reports.parquet")
+    assert "淮安市人民政府" in set(reports["issuer"])
+
+
 @pytest.mark.slow  # the chain's control flow is tested fast in test_crawl_nightly.py
 def test_nightly_chains_crawl_and_extract(crawled: Crawled, tmp_path: Path) -> None:
     raw = tmp_path / "raw"

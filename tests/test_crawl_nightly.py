@@ -41,15 +41,22 @@ def test_partial_crawl_still_extracts_and_skips_release(tmp_path: Path) -> None:
     shutil.copy(DATA / "hb-zhuozhou-district-gov-2024.txt", raw)
     plan = NightlyPlan(tmp_path / "sites.yaml", raw, tmp_path / "out", release_to=tmp_path / "rel",
                        crawl_args=("--delay", "5"))
-    report = run_nightly(plan, run=lambda command: 1)
+    calls: list[list[str]] = []
+
+    def crawl_partial_then_release_ok(command: list[str]) -> int:
+        calls.append(command)
+        return 1 if "gongkai.crawl" in command else 0
+
+    report = run_nightly(plan, run=crawl_partial_then_release_ok)
     assert [(s.name, s.exit_code) for s in report.steps[:1]] == [("crawl", 1)]
     assert report.steps[1].name == "extract" and report.steps[1].exit_code in {0, 1}
     assert report.steps[1].note.startswith("1 documents processed")
     assert report.steps[2].name == "release"
-    if not release_available():
-        assert report.steps[2].note == "skipped: this gongkai has no release command"
+    assert release_available() and report.steps[2].exit_code == 0
+    release = calls[-1]
+    assert release[2:5] == ["gongkai.cli.app", "release", str(tmp_path / "out")]
+    assert release[release.index("--to") + 1] == str(tmp_path / "rel")
     assert report.exit_code() == 1
     again = run_nightly(plan, run=lambda command: 0)  # nothing new (99) is a good night
     assert again.steps[1].exit_code == 99
-    if not release_available():
-        assert again.exit_code() == 0
+    assert again.exit_code() == 0
