@@ -10,13 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from gongkai.dataset.across_years import checks_across_years, checks_table, series_from_dataset
 from gongkai.release.card import dataset_card
 from gongkai.release.changelog import Changes, changelog_markdown, changes_table, compare
 from gongkai.release.codebook import headers_zh
-from gongkai.release.identity import BodyResolver
+from gongkai.release.identity import Body, BodyResolver
 from gongkai.release.inputs import read_dataset
 from gongkai.release.logical import group_copies
 from gongkai.release.package import citation_cff, datapackage, write_json, write_sha256sums
@@ -75,6 +77,7 @@ def build_release(dataset_dir: Path, release_dir: Path, settings: ReleaseSetting
     logical = group_copies(reports, bodies, dataset.cells)
     done("logical")
     tables = release_tables(dataset, logical)
+    tables["checks_across_years"] = _checks_across_years(dataset_dir, reports, bodies)
     done("tables")
     changes = compare(settings.previous, tables) if settings.previous is not None else None
     if changes is not None:
@@ -98,6 +101,20 @@ def build_release(dataset_dir: Path, release_dir: Path, settings: ReleaseSetting
         multi_copy_reports=int(pc.sum(pc.greater(reports_table["n_copies"], 1)).as_py() or 0),
         conflicts=tables["conflicts"].num_rows, files=files, seconds=time.perf_counter() - started, changes=changes,
         timings=timings)
+
+
+def _checks_across_years(dataset_dir: Path, reports: pd.DataFrame,
+                         bodies: dict[tuple[str | None, int | None], Body]) -> pa.Table:
+    """Rules Y1/Y2 between consecutive years of one body (``gongkai.dataset.across_years``), with
+    the bodies of the release's identity (reports whose body is unknown fall back to their issuer)."""
+    body_of: dict[str, str] = {}
+    for rid, issuer, year in zip(reports["report_id"], reports["issuer"], reports["year"], strict=True):
+        key = (None if issuer is None else str(issuer), None if pd.isna(year) else int(year))
+        body = bodies.get(key)
+        if body is not None and body.body_id is not None:
+            body_of[str(rid)] = body.body_id
+    checks, _resolutions = checks_across_years(series_from_dataset(dataset_dir, body_of))
+    return checks_table(checks)
 
 
 def _write_all(folder: Path, tables: dict[str, pa.Table], changes: Changes | None,

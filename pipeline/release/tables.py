@@ -19,7 +19,7 @@ from gongkai.release.inputs import DatasetTables
 from gongkai.release.logical import LogicalReports
 from gongkai.release.wide import all_codes, wide_tables
 from gongkai.schemas.codes import TABLES
-from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA
+from gongkai.schemas.tables import CHECKS_ACROSS_YEARS_SCHEMA, SCHEMAS, SOURCES_SCHEMA
 
 _KEY = ("report_key", pa.string(), "→ reports.report_key: the logical report (<body_id>/<year>)")
 _IDENTITY: list[tuple[str, pa.DataType, str]] = [
@@ -50,6 +50,9 @@ TABLE_DESCRIPTIONS: dict[str, str] = {
     "vocabularies": "the values of coded columns (statuses, flags, error codes, rules …) and their meaning",
     "changes": "values that changed since the previous release",
     "rules": "every arithmetic check (rule, scope) of each layout and the cells it adds up",
+    "checks_across_years": "rules across consecutive years of one body (Y1 carried forward = carried over "
+                           "in; Y2 in force + issued − repealed = in force), with the one reading of an "
+                           "ambiguous cell they would resolve",
 }
 
 
@@ -102,6 +105,8 @@ def describe(name: str, table: pa.Table) -> dict[str, str]:
         return {c: keys.get(c) or f"{headers_zh()[c]} — {english_label(c)}" for c in table.column_names}
     if name in ("codebook", "vocabularies", "changes", "rules"):
         return {c: _PLAIN.get(c, c) for c in table.column_names}
+    if name == "checks_across_years":
+        return {f.name: (f.metadata or {}).get(b"description", b"").decode() for f in CHECKS_ACROSS_YEARS_SCHEMA}
     known = {n: d for n, _t, d in _spec(name)} | (_CRAWL if name == "sources" else {})
     return {c: known.get(c, "carried over from the dataset (not described by this gongkai version)")
             for c in table.column_names}
