@@ -47,7 +47,7 @@ class RunArchive:
     def _write(self, record: object) -> str:
         self._writer.write_record(record)
         self._fh.flush()
-        return str(record.rec_headers.get_header("WARC-Record-ID"))  # type: ignore[attr-defined]
+        return str(record.rec_headers.get_header("WARC-Record-ID"))  # type: ignore[attr-defined]  # warcio declares no rec_headers
 
     @staticmethod
     def _http_headers(status: int, headers: list[tuple[str, str]]) -> StatusAndHeaders:
