@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gongkai.convert.formats import READERS, detect_format
+from gongkai.convert.formats import READERS, format_of
 from gongkai.convert.stages import extract_bytes, extract_file
 from gongkai.model.document import Document
-from gongkai.model.errors import ExtractionError
 from gongkai.model.result import CellValue, CheckResult, ErrorRecord, ReportResult, SectionText, Status
 from gongkai.model.settings import ExtractSettings
 
@@ -35,12 +34,7 @@ def read(path: PathLike, settings: ExtractSettings | None = None) -> Document:
     """
     source = Path(path)
     data = source.read_bytes()
-    if not data.strip():
-        raise ExtractionError("empty_file", "the file is empty")
-    fmt = detect_format(data, source.suffix)
-    if fmt is None:
-        raise ExtractionError("unknown_format", "the content is not text, HTML, Markdown, Word or PDF")
-    return READERS[fmt](data, str(source), settings or ExtractSettings())
+    return READERS[format_of(data, source.suffix)](data, str(source), settings or ExtractSettings())
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from io import BytesIO
 
 from gongkai.model.document import Document
+from gongkai.model.errors import ExtractionError
 from gongkai.model.settings import ExtractSettings
 
 Reader = Callable[[bytes, str, ExtractSettings], Document]
@@ -75,6 +76,17 @@ _MD_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$",
 # How much of a text file is searched for a Markdown table separator: a report's first pipe table
 # often comes after pages of prose (issue 9: one starting after 4 KB was read as plain text).
 MD_SNIFF_BYTES = 1 << 20
+
+
+def format_of(data: bytes, suffix: str = "") -> str:
+    """The registered format of ``data``; ``ExtractionError`` (``empty_file``, ``unknown_format``)
+    when it has none."""
+    if not data.strip():
+        raise ExtractionError("empty_file", "the file is empty")
+    fmt = detect_format(data, suffix)
+    if fmt is None or fmt not in READERS:
+        raise ExtractionError("unknown_format", "the content is not text, HTML, Markdown, Word or PDF")
+    return fmt
 
 
 def _looks_binary(head: bytes) -> bool:

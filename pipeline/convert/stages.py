@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gongkai import PIPELINE_VERSION
 from gongkai.convert.checks import run_checks
-from gongkai.convert.formats import READERS, detect_format
+from gongkai.convert.formats import READERS, format_of
 from gongkai.extractors.legacy import TABLE_MARKER as LEGACY_TABLE_MARKER
 from gongkai.extractors.legacy import legacy_table
 from gongkai.extractors.metadata import ReportMetadata, read_metadata
@@ -46,11 +46,7 @@ class Extraction:
 
 def stage_read(ex: Extraction) -> None:
     """Bytes → intermediate Document, by the reader registered for the detected format."""
-    if not ex.data.strip():
-        raise ExtractionError("empty_file", "the file is empty")
-    fmt = detect_format(ex.data, ex.suffix)
-    if fmt is None or fmt not in READERS:
-        raise ExtractionError("unknown_format", "the content is not text, HTML, Markdown, Word or PDF")
+    fmt = format_of(ex.data, ex.suffix)
     ex.result.format = fmt
     document = READERS[fmt](ex.data, ex.result.source_path, ex.settings)
     for issue in document.issues:
