@@ -25,7 +25,7 @@ from gongkai.extractors.sections import LocatedSections, locate_sections
 from gongkai.extractors.tables.extract import TableExtraction, extract_tables
 from gongkai.model.document import Document
 from gongkai.model.errors import ERROR_KINDS, ExtractionError
-from gongkai.model.result import CheckStatus, ReportResult, Status
+from gongkai.model.result import CellValue, CheckStatus, ReportResult, Status
 from gongkai.model.settings import ExtractSettings
 from gongkai.model.status import cell_is_read, ordered_reasons
 
@@ -155,37 +155,33 @@ class _Stop(Exception):
 def decide_status(result: ReportResult, tables: TableExtraction | None) -> tuple[Status, list[str]]:
     """The status of a report whose tables were extracted, and why it is not ``ok``
     (the definition is in :mod:`gongkai.model.status`)."""
-    cells = result.cells
-    if tables is None or not cells:
+    if tables is None or not result.cells:
         return Status.FAILED, ["document_failed"]
-    reasons = []
-    if result.year is None:
-        reasons.append("year_unknown")
-    if result.issuer is None:
-        reasons.append("issuer_unknown")
-    if tables.absent:
-        reasons.append("table_absent")
-    if any(not cell_is_read(c.value, c.flag) for c in cells if c.table not in tables.absent):
-        reasons.append("cells_unread")
-    if any(check.status is CheckStatus.FAIL for check in result.checks):
-        reasons.append("checks_failed")
-    if all(c.value is None for c in cells):
-        reasons.append("no_values")
-    return (Status.PARTIAL if reasons else Status.OK), ordered_reasons(reasons)
+    failed_checks = any(check.status is CheckStatus.FAIL for check in result.checks)
+    read_cells = [c for c in result.cells if c.table not in tables.absent]
+    return _status_of(result, read_cells, bool(tables.absent), failed_checks)
 
 
 def decide_legacy_status(result: ReportResult, table_found: bool) -> tuple[Status, list[str]]:
     """The status of a pre-2019 report: as :func:`decide_status`, with its legacy 统计表 in place
     of tables 二–四 (it has no arithmetic rules)."""
+    return _status_of(result, result.cells, not table_found, failed_checks=False)
+
+
+def _status_of(result: ReportResult, read_cells: list[CellValue], table_absent: bool,
+               failed_checks: bool) -> tuple[Status, list[str]]:
+    """``ok`` or ``partial`` with the reasons, from what the report's tables gave."""
     reasons = []
     if result.year is None:
         reasons.append("year_unknown")
     if result.issuer is None:
         reasons.append("issuer_unknown")
-    if not table_found:
+    if table_absent:
         reasons.append("table_absent")
-    if any(not cell_is_read(c.value, c.flag) for c in result.cells):
+    if any(not cell_is_read(c.value, c.flag) for c in read_cells):
         reasons.append("cells_unread")
+    if failed_checks:
+        reasons.append("checks_failed")
     if all(c.value is None for c in result.cells):
         reasons.append("no_values")
     return (Status.PARTIAL if reasons else Status.OK), ordered_reasons(reasons)
