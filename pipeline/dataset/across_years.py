@@ -193,8 +193,10 @@ def candidates_of(cell: CellValue, limit: int = 20_000) -> tuple[float, ...]:
     extractor kept (readings with blank cells included); resolution still needs exactly one of them
     to fit the neighbouring year.
     """
+    if cell.flag != "ambiguous":
+        return ()
     match = _RUN_PART.search(cell.locator)
-    if cell.flag != "ambiguous" or match is None:
+    if match is None:
         return ()
     index, count = int(match.group("i")) - 1, int(match.group("n"))
     try:
@@ -253,22 +255,35 @@ def checks_table(checks: Sequence[AcrossYearsCheck]) -> pa.Table:
     }, schema=CHECKS_ACROSS_YEARS_SCHEMA)
 
 
+# the cells the rules Y1/Y2 use
+_WANTED: list[str] = sorted({t.code for rule in YEAR_RULES for t in (*rule.lhs, *rule.rhs)})
+
+
 def series_from_dataset(out_dir: Path, body_of: Mapping[str, str] | None = None) -> list[BodyYear]:
     """BodyYear records from a dataset folder written by ``gongkai extract`` (reports + cells).
 
     ``body_of`` maps report_id → body key (the release's identity); reports it does not name fall
     back to their normalised issuer. Only the cells the rules use are read.
     """
-    reports = ds.dataset(out_dir / "reports", format="parquet").to_table(
-        columns=["report_id", "issuer", "year"]).to_pylist()
-    wanted = sorted({t.code for rule in YEAR_RULES for t in (*rule.lhs, *rule.rhs)})
-    cells_data = ds.dataset(out_dir / "cells", format="parquet")
-    cells = cells_data.to_table(columns=["report_id", "cell", "value", "raw", "flag", "locator"],
-                                filter=pc.field("cell").isin(wanted)).to_pylist()
+    reports = ds.dataset(out_dir / "reports", format="parquet").to_table(columns=["report_id", "issuer", "year"])
+    cells = ds.dataset(out_dir / "cells", format="parquet").to_table(
+        columns=["report_id", "cell", "value", "raw", "flag", "locator"], filter=pc.field("cell").isin(_WANTED))
+    return series_from_tables(reports, cells, body_of)
+
+
+def series_from_tables(reports_table: pa.Table, cells_table: pa.Table,
+                       body_of: Mapping[str, str] | None = None) -> list[BodyYear]:
+    """BodyYear records from tables already read (the ``reports`` and ``cells`` of a dataset;
+    dictionary-encoded columns are fine). See :func:`series_from_dataset`."""
+    reports = reports_table.select(["report_id", "issuer", "year"]).to_pylist()
+    mask = pc.is_in(cells_table["cell"], value_set=pa.array(_WANTED, pa.string()))  # dictionary-encoded too
+    wanted = cells_table.filter(mask).select(["report_id", "cell", "value", "raw", "flag", "locator"])
+    # decode dictionary columns in Arrow first: converting them element by element is far slower
+    columns = {name: (column.cast(column.type.value_type) if pa.types.is_dictionary(column.type) else column)
+               .to_pylist() for name, column in zip(wanted.column_names, wanted.columns, strict=True)}
     by_report: dict[str, dict[str, CellValue]] = {}
-    for row in cells:
-        by_report.setdefault(row["report_id"], {})[row["cell"]] = CellValue(
-            "", row["cell"], row["value"], "", row["raw"] or "", row["flag"], None, row["locator"] or "")
+    for rid, code, value, raw, flag, locator in zip(*columns.values(), strict=True):
+        by_report.setdefault(rid, {})[code] = CellValue("", code, value, "", raw or "", flag, None, locator or "")
     out: list[BodyYear] = []
     for report in reports:
         rid = report["report_id"]

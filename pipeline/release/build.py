@@ -14,12 +14,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from gongkai.dataset.across_years import checks_across_years, checks_table, series_from_dataset
+from gongkai.dataset.across_years import checks_across_years, checks_table, series_from_tables
 from gongkai.release.card import dataset_card
 from gongkai.release.changelog import Changes, changelog_markdown, changes_table, compare
 from gongkai.release.codebook import headers_zh
 from gongkai.release.identity import Body, BodyResolver
-from gongkai.release.inputs import read_dataset
+from gongkai.release.inputs import DatasetTables, read_dataset
 from gongkai.release.logical import group_copies
 from gongkai.release.package import citation_cff, datapackage, write_json, write_sha256sums
 from gongkai.release.plots import write_plots
@@ -77,7 +77,7 @@ def build_release(dataset_dir: Path, release_dir: Path, settings: ReleaseSetting
     logical = group_copies(reports, bodies, dataset.cells)
     done("logical")
     tables = release_tables(dataset, logical)
-    tables["checks_across_years"] = _checks_across_years(dataset_dir, reports, bodies)
+    tables["checks_across_years"] = _checks_across_years(dataset, reports, bodies)
     done("tables")
     changes = compare(settings.previous, tables) if settings.previous is not None else None
     if changes is not None:
@@ -103,7 +103,7 @@ def build_release(dataset_dir: Path, release_dir: Path, settings: ReleaseSetting
         timings=timings)
 
 
-def _checks_across_years(dataset_dir: Path, reports: pd.DataFrame,
+def _checks_across_years(dataset: DatasetTables, reports: pd.DataFrame,
                          bodies: dict[tuple[str | None, int | None], Body]) -> pa.Table:
     """Rules Y1/Y2 between consecutive years of one body (``gongkai.dataset.across_years``), with
     the bodies of the release's identity (reports whose body is unknown fall back to their issuer)."""
@@ -113,7 +113,7 @@ def _checks_across_years(dataset_dir: Path, reports: pd.DataFrame,
         body = bodies.get(key)
         if body is not None and body.body_id is not None:
             body_of[str(rid)] = body.body_id
-    checks, _resolutions = checks_across_years(series_from_dataset(dataset_dir, body_of))
+    checks, _resolutions = checks_across_years(series_from_tables(dataset.reports, dataset.cells, body_of))
     return checks_table(checks)
 
 
