@@ -39,7 +39,8 @@ def _cell_key(locator: str) -> str:
 
 
 def is_ocr_value(cell: CellValue, ocr: OcrProvenance) -> bool:
-    return cell.page is not None and cell.page in ocr.pages
+    """Read by OCR: on a scanned page, or in a table cell of a picture."""
+    return (cell.page is not None and cell.page in ocr.pages) or _cell_key(cell.locator) in ocr.cells
 
 
 def gate_cells(cells: list[CellValue], template: str, ocr: OcrProvenance) -> list[CellValue]:

@@ -24,12 +24,20 @@ from lxml import etree
 
 from gongkai.extractors.cjk_spacing import join_fragments
 from gongkai.extractors.readers.docx_numbering import ListNumbering
-from gongkai.model.document import Block, Cell, Document, Locator, TableBlock, TextBlock
+from gongkai.model.document import Block, Cell, Document, Locator, Picture, TableBlock, TextBlock
 from gongkai.model.errors import ExtractionError
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _W = "{" + W_NS + "}"
+# A picture: DrawingML's a:blip (r:embed) or VML's v:imagedata (r:id).
+_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
+_FALLBACK = "{" + MC_NS + "}Fallback"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_INLINE, _ANCHOR, _EXTENT = _WP + "inline", _WP + "anchor", _WP + "extent"
+EMU_PER_POINT = 12700
 
 # Subtrees whose text is not printed: deletions, field instructions, the fallback copy of a
 # drawing (its text also sits in mc:Choice), footnote references.
@@ -189,12 +197,37 @@ def table_grid(tbl: etree._Element, table_index: int, numbering: ListNumbering |
     return TableBlock(cells=cells, n_rows=len(rows), n_cols=n_cols, locator=Locator(table=table_index))
 
 
+def _shown_width_pt(el: etree._Element) -> float | None:
+    """The width (points) a DrawingML picture is shown at: its ``wp:extent``, in EMU."""
+    for ancestor in el.iterancestors(_INLINE, _ANCHOR):
+        extent = ancestor.find(_EXTENT)
+        try:
+            cx = int(extent.get("cx", "0")) if extent is not None else 0
+        except ValueError:
+            return None
+        return cx / EMU_PER_POINT if cx > 0 else None
+    return None
+
+
+def picture_refs(p: etree._Element) -> list[tuple[str, float | None]]:
+    """Relationship ids of the pictures in one paragraph, in order, with the width they are shown
+    at (the mc:Fallback copy of a drawing skipped, each id once)."""
+    refs: list[tuple[str, float | None]] = []
+    for el in p.iter(_BLIP, _IMAGEDATA):
+        rid = el.get("{" + R_NS + "}embed") if el.tag == _BLIP else el.get("{" + R_NS + "}id")
+        if rid and all(rid != seen for seen, _ in refs) and not any(a.tag == _FALLBACK for a in el.iterancestors()):
+            refs.append((rid, _shown_width_pt(el) if el.tag == _BLIP else None))
+    return refs
+
+
 @dataclass(slots=True)
 class _BodyReader:
     """Walks the body in document order, numbering paragraphs and tables."""
 
     numbering: ListNumbering | None = None
+    part: DocumentPart | None = None  # resolves the pictures' relationship ids
     blocks: list[Block] = field(default_factory=list)
+    pictures: list[Picture] = field(default_factory=list)
     paragraphs: int = 0
     tables: int = 0
 
@@ -210,6 +243,20 @@ class _BodyReader:
         text = paragraph_text(p, self.numbering)
         if text:
             self.blocks.append(TextBlock(text=text, locator=Locator(line=self.paragraphs)))
+        for rid, width_pt in picture_refs(p) if self.part is not None else ():
+            self.add_picture(rid, width_pt)
+
+    def add_picture(self, rid: str, width_pt: float | None) -> None:
+        """Keep the picture behind ``rid`` for the pictures stage (a damaged or external one is skipped)."""
+        assert self.part is not None
+        try:
+            image = self.part.related_parts[rid]
+            name, data = str(image.partname).lstrip("/"), image.blob
+        except Exception:  # an external link, a missing part: nothing to read
+            return
+        if data and not any(pic.name == name for pic in self.pictures):
+            self.pictures.append(Picture(name=name, data=data, position=len(self.blocks),
+                                         locator=Locator(line=self.paragraphs, image=name), width_pt=width_pt))
 
     def read_table(self, tbl: etree._Element) -> None:
         if _has_nested_table(tbl):  # a layout table: read what its cells hold, in row order
@@ -238,8 +285,9 @@ def _has_part(part: DocumentPart, reltype: str) -> bool:
     return any(rel.reltype == reltype and not rel.is_external for rel in part.rels.values())
 
 
-def _open(data: bytes) -> tuple[etree._Element, ListNumbering | None]:
-    """The ``w:body`` element and list numbering of a .docx (ExtractionError for a damaged package)."""
+def _open(data: bytes) -> tuple[etree._Element, ListNumbering | None, DocumentPart]:
+    """The ``w:body`` element, list numbering and main part of a .docx (ExtractionError for a
+    damaged package)."""
     try:
         word = docx.Document(BytesIO(data))
         body = word.element.body
@@ -254,14 +302,15 @@ def _open(data: bytes) -> tuple[etree._Element, ListNumbering | None]:
                               f"the .docx could not be opened: {type(err).__name__}: {err}") from err
     if body is None:
         raise ExtractionError("corrupt_file", "the .docx has no document body")
-    return body, _list_numbering(word)
+    return body, _list_numbering(word), word.part
 
 
 def read(data: bytes, source: str) -> Document:
-    """Read a .docx: a TextBlock per non-empty paragraph and a TableBlock per table, in order."""
+    """Read a .docx: a TextBlock per non-empty paragraph and a TableBlock per table, in order;
+    the pictures of the body are kept in ``Document.pictures`` for the pictures stage."""
     if not data:
         raise ExtractionError("empty_file", "the .docx file is empty (0 bytes)")
-    body, numbering = _open(data)
-    reader = _BodyReader(numbering=numbering)
+    body, numbering, part = _open(data)
+    reader = _BodyReader(numbering=numbering, part=part)
     reader.read_container(body)
-    return Document(source_path=source, format="docx", blocks=reader.blocks)
+    return Document(source_path=source, format="docx", blocks=reader.blocks, pictures=reader.pictures)

@@ -16,6 +16,7 @@ from gongkai.extractors.readers.html_body import find_article, page_title, remov
 from gongkai.extractors.readers.html_charset import decode_page
 from gongkai.extractors.readers.html_flow import Paragraph, flow_items, flow_lines
 from gongkai.extractors.readers.html_grid import build_table_block
+from gongkai.extractors.readers.html_pictures import article_pictures
 from gongkai.extractors.readers.html_text import paragraph_texts
 from gongkai.model.document import Block, Document, Locator, TableBlock, TextBlock
 from gongkai.model.errors import ExtractionError
@@ -111,7 +112,12 @@ def read(data: bytes, source: str) -> Document:
     root = parse_html(page.text if page.utf8 is None else page.utf8)
     title = page_title(root)
     scan = remove_chrome(root)
-    blocks = article_blocks(find_article(root, scan), page.line_offset)
+    article = find_article(root, scan)
+    blocks = article_blocks(article, page.line_offset)
+    pictures = article_pictures(article, source, blocks, page.line_offset)
     if title is not None:
+        before = len(blocks)
         blocks = _put_title_first(blocks, title[0], _shift(title[1], page.line_offset))
-    return Document(source_path=source, format="html", blocks=blocks)
+        for picture in pictures:
+            picture.position = max(0, picture.position + len(blocks) - before)
+    return Document(source_path=source, format="html", blocks=blocks, pictures=pictures)

@@ -16,6 +16,7 @@ from pathlib import Path
 from gongkai import PIPELINE_VERSION
 from gongkai.convert.checks import run_checks
 from gongkai.convert.formats import READERS, format_of
+from gongkai.convert.pictures import read_pictures
 from gongkai.extractors.legacy import TABLE_MARKER as LEGACY_TABLE_MARKER
 from gongkai.extractors.legacy import legacy_table
 from gongkai.extractors.metadata import ReportMetadata, read_metadata
@@ -55,6 +56,13 @@ def stage_read(ex: Extraction) -> None:
         if issue.fatal:
             raise ExtractionError(issue.code, issue.message)
     ex.document = document
+
+
+def stage_pictures(ex: Extraction) -> None:
+    """Tables pasted as pictures (Word, HTML): read by OCR when the text lacks tables 二–四."""
+    assert ex.document is not None
+    if ex.document.pictures:
+        read_pictures(ex.document, ex.result, ex.settings.pictures)
 
 
 def stage_metadata(ex: Extraction) -> None:
@@ -137,6 +145,7 @@ def stage_status(ex: Extraction) -> None:
 
 STAGES: tuple[tuple[str, Callable[[Extraction], None]], ...] = (
     ("read", stage_read),
+    ("pictures", stage_pictures),
     ("metadata", stage_metadata),
     ("sections", stage_sections),
     ("prose", stage_prose),

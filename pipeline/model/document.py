@@ -32,12 +32,15 @@ class Locator:
     col: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     offset: int | None = None
+    image: str | None = None  # the picture a cell or line was read from by OCR (Word media part, <img> src)
 
     def describe(self) -> str:
         """A short locator a person can follow, e.g. ``p4 table 2 row 7 col 3`` or ``line 42``."""
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"p{self.page}")
+        if self.image is not None:
+            parts.append(f"image {self.image}")
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.table is not None:
@@ -131,12 +134,33 @@ class ReaderIssue:
 class OcrProvenance:
     """Which parts of a document were read by OCR (gongkai.extractors.ocr), for the OCR gate.
 
-    ``unsure`` maps the :meth:`Locator.describe` of a table cell read by OCR to why its reading
+    ``pages`` are the PDF pages read by OCR (every value on them was); ``cells`` the
+    :meth:`Locator.describe` of other table cells read by OCR (tables pasted as pictures in Word
+    and HTML reports). ``unsure`` maps the locator of a table cell read by OCR to why its reading
     is not certain (low confidence, ink but no text); such a value is never used.
     """
 
     pages: set[int] = field(default_factory=set)
     unsure: dict[str, str] = field(default_factory=dict)
+    cells: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Picture:
+    """A picture in a Word or HTML report (a table may have been pasted as one), kept by the
+    reader for the ``pictures`` stage, which reads it by OCR when the tables are not in the text.
+
+    ``position`` is the number of blocks before it: its blocks go there. ``name`` says where it
+    came from (the Word media part, the ``<img>`` src). Its bytes are ``data``, or the local file
+    ``path`` (an HTML page's picture next to it), read only when the stage needs it.
+    """
+
+    name: str
+    position: int
+    data: bytes = b""
+    path: str | None = None
+    locator: Locator = field(default_factory=Locator)
+    width_pt: float | None = None  # the width it is shown at, when the report says (Word's extent, <img width>)
 
 
 @dataclass(slots=True)
@@ -148,7 +172,8 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     pages: int | None = None
     issues: list[ReaderIssue] = field(default_factory=list)
-    ocr: OcrProvenance | None = None  # set when some pages were read by OCR
+    ocr: OcrProvenance | None = None  # set when some pages or pictures were read by OCR
+    pictures: list[Picture] = field(default_factory=list)  # Word/HTML pictures (the pictures stage)
 
     def tables(self) -> Iterator[TableBlock]:
         for block in self.blocks:

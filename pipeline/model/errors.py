@@ -32,6 +32,10 @@ _KINDS: tuple[ErrorKind, ...] = (
               "the path is not a regular file (a FIFO, a device, a socket): it was not opened"),
     ErrorKind("folder_unreadable", "read", True,
               "a folder under the inputs could not be listed (permissions); its files were not processed"),
+    ErrorKind("pictures_not_read", "pictures", False,
+              "tables are missing from a Word/HTML report's text and it holds pictures that may be them; "
+              "OCR is not installed (the ocr extra) or is disabled"),
+    ErrorKind("picture_unreadable", "pictures", False, "a picture that may hold a table could not be read by OCR"),
     # recognising the document
     ErrorKind("not_a_report", "classify", True, "not a government information-disclosure annual report"),
     ErrorKind("pre2019_format", "classify", False,

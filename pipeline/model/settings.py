@@ -44,6 +44,26 @@ class PdfOptions:
     ocr: OcrOptions = field(default_factory=OcrOptions)
 
 
+# Pictures in Word and HTML reports (a table pasted as an image): smaller pictures are logos,
+# seals and icons, never a table of the form; larger ones are not decoded (a bomb or a photo).
+PICTURE_MIN_WIDTH_PX = 300
+PICTURE_MIN_HEIGHT_PX = 120
+PICTURE_MAX_PIXELS = 40_000_000
+PICTURE_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PictureOptions:
+    """OCR of pictures in Word and HTML reports, used when the tables 二–四 are not all in the
+    report's text (a table pasted as a picture) and the ``ocr`` extra is installed."""
+
+    ocr: OcrOptions = field(default_factory=OcrOptions)
+    min_width_px: int = PICTURE_MIN_WIDTH_PX
+    min_height_px: int = PICTURE_MIN_HEIGHT_PX
+    max_pixels: int = PICTURE_MAX_PIXELS
+    max_bytes: int = PICTURE_MAX_BYTES
+
+
 @dataclass(frozen=True, slots=True)
 class DocOptions:
     """Options of the old binary Word (.doc) reader, which converts through LibreOffice."""
@@ -57,4 +77,5 @@ class ExtractSettings:
 
     pdf: PdfOptions = field(default_factory=PdfOptions)
     doc: DocOptions = field(default_factory=DocOptions)
+    pictures: PictureOptions = field(default_factory=PictureOptions)
     max_split_candidates: int = MAX_SPLIT_CANDIDATES

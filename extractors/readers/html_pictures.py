@@ -1,0 +1,101 @@
+"""The pictures of an HTML report's article (a table is sometimes pasted as an image), kept for
+the pictures stage (:mod:`gongkai.convert.pictures`), which reads them by OCR only when the
+tables are not in the page's text.
+
+Only pictures that need no network: ``data:`` URIs, and files next to a saved page (a relative
+``src`` that resolves inside the page's folder). Nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from gongkai.model.document import Block, Locator, Picture
+from gongkai.model.settings import PICTURE_MAX_BYTES
+
+_DATA_URI = re.compile(r"data:image/[\w.+-]+;base64,", re.IGNORECASE)
+_PX = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:px)?\s*$", re.IGNORECASE)
+_STYLE_WIDTH = re.compile(r"(?:^|;)\s*width\s*:\s*(\d+(?:\.\d+)?)\s*px", re.IGNORECASE)
+# CSS pixels per point.
+PX_PER_PT = 96 / 72
+
+
+def shown_width_pt(img: etree._Element) -> float | None:
+    """The width an ``<img>`` is shown at (its width attribute or style, in CSS pixels), in points."""
+    match = _PX.match(img.get("width") or "") or _STYLE_WIDTH.search(img.get("style") or "")
+    if match is None:
+        return None
+    width = float(match.group(1)) / PX_PER_PT
+    return width if width > 0 else None
+
+
+def _from_data_uri(src: str) -> bytes | None:
+    match = _DATA_URI.match(src)
+    if match is None:
+        return None
+    payload = src[match.end():]
+    if len(payload) > PICTURE_MAX_BYTES * 4 // 3 + 4:
+        return None
+    try:
+        return base64.b64decode("".join(payload.split()), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _local_file(src: str, source: str) -> Path | None:
+    """The file a relative ``src`` names inside the page's folder, or None (remote, outside, absent)."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc or not parts.path:
+        return None
+    page = Path(source)
+    if not page.is_file():
+        return None
+    base = page.parent.resolve()
+    try:
+        path = (base / unquote(parts.path)).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if not path.is_relative_to(base) or not path.is_file():
+        return None
+    try:
+        return path if path.stat().st_size <= PICTURE_MAX_BYTES else None
+    except OSError:
+        return None
+
+
+def _position(blocks: list[Block], line: int | None) -> int:
+    """Blocks before a picture on source line ``line`` (all of them when the line is unknown)."""
+    if line is None:
+        return len(blocks)
+    for index, block in enumerate(blocks):
+        if block.locator.line is not None and block.locator.line > line:
+            return index
+    return len(blocks)
+
+
+def article_pictures(article: etree._Element, source: str, blocks: list[Block],
+                     line_offset: int = 0) -> list[Picture]:
+    """Pictures of the article that can be read offline, each placed among ``blocks``."""
+    pictures: list[Picture] = []
+    for number, img in enumerate(article.iter("img"), start=1):
+        src = (img.get("src") or "").strip()
+        if not src:
+            continue
+        line = None if img.sourceline is None else img.sourceline + line_offset
+        data = _from_data_uri(src)
+        if data is not None:
+            name = f"<img {number}> (data: URI)"
+            pictures.append(Picture(name=name, position=_position(blocks, line), data=data,
+                                    locator=Locator(line=line, image=name), width_pt=shown_width_pt(img)))
+            continue
+        path = _local_file(src, source)
+        if path is not None:
+            pictures.append(Picture(name=src, position=_position(blocks, line), path=str(path),
+                                    locator=Locator(line=line, image=src), width_pt=shown_width_pt(img)))
+    return pictures
