@@ -213,3 +213,20 @@ def test_tables_as_data_uri_pictures_in_an_html_page_are_read() -> None:
     correct, wrong, misses = tally(result, GOLD["cells"])
     assert wrong == 0 and correct == len(GOLD["cells"]), misses
     assert result.status is Status.OK
+
+
+def test_extract_no_ocr_records_the_pictures_as_not_read(tmp_path: Path) -> None:
+    import pandas as pd
+    from typer.testing import CliRunner
+
+    from gongkai.cli.app import app
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "pictured.docx").write_bytes(picture_docx({4}))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["extract", str(src), "--out", str(out), "--no-ocr", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    errors = pd.read_parquet(out / "errors")
+    assert list(errors["code"][errors["stage"] == "pictures"]) == ["pictures_not_read"]
+    assert list(pd.read_parquet(out / "reports")["status"]) == ["partial"]

@@ -29,6 +29,7 @@ from gongkai.batch.defaults import (
     DEFAULT_TIMEOUT_S,
     DEFAULT_WORKER_MEMORY_MB,
 )
+from gongkai.model.settings import OCR_DPI, ExtractSettings, OcrOptions, PdfOptions, PictureOptions
 
 app = typer.Typer(
     name="gongkai",
@@ -98,6 +99,13 @@ def extract(
     chunk_docs: Annotated[int, typer.Option(
         min=1, help="Documents per part file (a killed run redoes at most this many).")
     ] = DEFAULT_CHUNK_DOCS,
+    ocr: Annotated[bool, typer.Option(
+        "--ocr/--no-ocr", help="Read scanned PDF pages and tables pasted as pictures (Word, HTML) by OCR "
+                               "when the ocr extra is installed (seconds per page). --no-ocr: a scan fails "
+                               "with needs_ocr, pictures are recorded as pictures_not_read.")] = True,
+    ocr_dpi: Annotated[int, typer.Option(
+        min=72, max=600, help="Resolution (dpi) scanned pages are rendered at, and pictures scaled to, for OCR.")
+    ] = OCR_DPI,
 ) -> None:
     """Extract every new or changed report under PATHS into the dataset at --out.
 
@@ -130,9 +138,11 @@ def extract(
                            worker_memory_mb=worker_memory_mb, force=force, retry_failed=retry_failed,
                            shard=shard_spec, executor=executor, scheduler=scheduler,
                            chunk_docs=chunk_docs, in_process=in_process, max_file_mb=max_file_mb)
+    ocr_options = OcrOptions(enabled=ocr, dpi=ocr_dpi)
+    settings = ExtractSettings(pdf=PdfOptions(ocr=ocr_options), pictures=PictureOptions(ocr=ocr_options))
     reporter = make_reporter(log_format, verbose=verbose)
     try:
-        summary = run_batch(paths, out, options=options, reporter=reporter)
+        summary = run_batch(paths, out, settings, options=options, reporter=reporter)
     except BatchFatalError as err:
         typer.echo(f"fatal: {err}", err=True)
         raise typer.Exit(3) from err
