@@ -1,12 +1,13 @@
 """One scanned page → text lines (outside its tables) and table grids, as a digital page gives.
 
-Which pages get the table pass: every scanned page is rendered once; its ruled grids are looked
-for first (OpenCV, a fraction of a second) and only a page with a ruled grid has cells read. A
-scan has no text layer, so the table markers (schemas.headings.PAGE_MARKERS) cannot choose pages
-before OCR; the text of every page is needed anyway (title, year, section headings and prose come
-from it), so the text pass runs on every page — with the tables whitened out, so that table text
-is recognised once, per cell. The markers still decide ``mentions_tables`` afterwards, as for a
-digital page.
+Which pages are read: every scanned page is rendered once; its ruled grids are looked for first
+(OpenCV, a fraction of a second) and only a page with a ruled grid has cells read. A scan has no
+text layer, so the table markers (schemas.headings.PAGE_MARKERS) cannot choose pages before OCR:
+the ruled grid does. The text pass (the slow part: detection and recognition of a whole page)
+runs on the pages whose text is wanted — by default the first page (title, year, issuer) and the
+pages with a table (the headings around it); ``OcrOptions.text_pages="all"`` reads every page
+(sections and prose too) — with the tables whitened out, so that table text is recognised once,
+per cell. The markers still decide ``mentions_tables`` afterwards, as for a digital page.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class OcrPage:
     reads: dict[BBox, CellRead] = field(default_factory=dict)
     mentions_tables: bool = False
     skew: float = 0.0
+    text_skipped: bool = False  # no ruled table, and its text was not wanted (OcrOptions.text_pages)
 
 
 def join_lines(found: list[TextLine], scale: float) -> list[PdfLine]:
@@ -66,11 +68,15 @@ def join_lines(found: list[TextLine], scale: float) -> list[PdfLine]:
     return out
 
 
-def read_image(image: PageImage, number: int, engine: OcrEngine) -> OcrPage:
-    """OCR of one page image (deskewed here)."""
+def read_image(image: PageImage, number: int, engine: OcrEngine, text: bool = True) -> OcrPage:
+    """OCR of one page image (deskewed here). ``text=False``: a page without a ruled table is
+    not read at all (its text is not wanted; ``text_skipped``)."""
     image = deskew(image)
     result = OcrPage(number=number, skew=image.skew)
     grids, rules = find_grids(image, number)
+    if not grids and not text:
+        result.text_skipped = True
+        return result
     if grids:
         tables = read_cells(image, rules, grids, engine)
         result.grids, result.reads = tables.grids, tables.reads
@@ -88,6 +94,6 @@ def read_image(image: PageImage, number: int, engine: OcrEngine) -> OcrPage:
     return result
 
 
-def read_page(page: pdfium.PdfPage, number: int, dpi: int, engine: OcrEngine) -> OcrPage:
-    """Render page ``number`` (1-based) at ``dpi`` and OCR it."""
-    return read_image(render_page(page, dpi), number, engine)
+def read_page(page: pdfium.PdfPage, number: int, dpi: int, engine: OcrEngine, text: bool = True) -> OcrPage:
+    """Render page ``number`` (1-based) at ``dpi`` and OCR it (see :func:`read_image` for ``text``)."""
+    return read_image(render_page(page, dpi), number, engine, text)

@@ -29,6 +29,7 @@ class ScanReader:
     options: OcrOptions
     pages: set[int] = field(default_factory=set)
     reads: dict[tuple[int, tuple[float, float, float, float]], CellRead] = field(default_factory=dict)
+    text_seen: bool = False  # some page's text has been read (the title page is behind)
 
     @property
     def enabled(self) -> bool:
@@ -40,11 +41,14 @@ class ScanReader:
         from gongkai.extractors.ocr.page import read_page
 
         page = pdf[index]
+        # the title page: the first page with any text (a blank cover does not count)
+        text = self.options.text_pages == "all" or not self.text_seen
         try:
-            result = read_page(page, index + 1, self.options.dpi, shared_engine(self.options.use_gpu))
+            result = read_page(page, index + 1, self.options.dpi, shared_engine(self.options.use_gpu), text)
         finally:
             page.close()
         self.pages.add(result.number)
+        self.text_seen = self.text_seen or bool(result.lines)
         for bbox, read in result.reads.items():
             self.reads[(result.number, bbox)] = read
         return result

@@ -68,6 +68,7 @@ class PageContent:
     unreadable: str | None = None  # why, when the page has no usable text
     mentions_tables: bool = False
     table_continues: bool = False  # the page's last table runs to its bottom
+    text_not_read: bool = False  # a scanned page without a table whose text OCR was told to skip
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
@@ -167,7 +168,7 @@ def _use_ocr(content: PageContent, scans: ScanReader, pdf: pdfium.PdfDocument) -
     """Replace an unreadable page's content by what OCR read on it."""
     page = scans.read(pdf, content.number - 1)
     content.lines, content.grids, content.unreadable = page.lines, page.grids, None
-    content.mentions_tables = page.mentions_tables
+    content.mentions_tables, content.text_not_read = page.mentions_tables, page.text_skipped
     if content.grids:
         tops = [ln.top for ln in content.lines if ln.top is not None and not is_page_number(ln.text)]
         content.table_continues = continues_on_next_page(content.grids[-1].bbox[3], tops)
@@ -231,6 +232,10 @@ def _blocks(pages: list[PageContent]) -> list[Block]:
 
 def _issues(pages: list[PageContent]) -> list[ReaderIssue]:
     issues = [ReaderIssue("page_unreadable", p.unreadable, page=p.number) for p in pages if p.unreadable]
+    skipped = [p.number for p in pages if p.text_not_read]
+    if skipped:
+        issues.append(ReaderIssue("scan_text_not_read", f"pages {skipped}: scanned, without a table; their text "
+                                  "was not read by OCR (--ocr-text-pages all reads it)"))
     unreadable = [p.number for p in pages if p.unreadable]
     if unreadable and (len(unreadable) == len(pages) or not any(p.mentions_tables for p in pages)):
         where = "every page" if len(unreadable) == len(pages) else f"pages {unreadable}"

@@ -29,7 +29,15 @@ from gongkai.batch.defaults import (
     DEFAULT_TIMEOUT_S,
     DEFAULT_WORKER_MEMORY_MB,
 )
-from gongkai.model.settings import OCR_DPI, ExtractSettings, OcrOptions, PdfOptions, PictureOptions
+from gongkai.model.settings import (
+    OCR_DPI,
+    OCR_TEXT_PAGE_CHOICES,
+    OCR_TEXT_PAGES,
+    ExtractSettings,
+    OcrOptions,
+    PdfOptions,
+    PictureOptions,
+)
 
 app = typer.Typer(
     name="gongkai",
@@ -106,6 +114,10 @@ def extract(
     ocr_dpi: Annotated[int, typer.Option(
         min=72, max=600, help="Resolution (dpi) scanned pages are rendered at, and pictures scaled to, for OCR.")
     ] = OCR_DPI,
+    ocr_text_pages: Annotated[str, typer.Option(
+        help="Which scanned pages have their text read by OCR: tables (the first page, for the title, and "
+             "the pages with a ruled table) or all (every page: sections and prose too, seconds per page more)."
+    )] = OCR_TEXT_PAGES,
 ) -> None:
     """Extract every new or changed report under PATHS into the dataset at --out.
 
@@ -138,7 +150,9 @@ def extract(
                            worker_memory_mb=worker_memory_mb, force=force, retry_failed=retry_failed,
                            shard=shard_spec, executor=executor, scheduler=scheduler,
                            chunk_docs=chunk_docs, in_process=in_process, max_file_mb=max_file_mb)
-    ocr_options = OcrOptions(enabled=ocr, dpi=ocr_dpi)
+    if ocr_text_pages not in OCR_TEXT_PAGE_CHOICES:
+        _usage_error(f"--ocr-text-pages must be one of {', '.join(OCR_TEXT_PAGE_CHOICES)}, not {ocr_text_pages!r}")
+    ocr_options = OcrOptions(enabled=ocr, dpi=ocr_dpi, text_pages=ocr_text_pages)
     settings = ExtractSettings(pdf=PdfOptions(ocr=ocr_options), pictures=PictureOptions(ocr=ocr_options))
     reporter = make_reporter(log_format, verbose=verbose)
     try:

@@ -32,6 +32,9 @@ _KINDS: tuple[ErrorKind, ...] = (
               "the path is not a regular file (a FIFO, a device, a socket): it was not opened"),
     ErrorKind("folder_unreadable", "read", True,
               "a folder under the inputs could not be listed (permissions); its files were not processed"),
+    ErrorKind("scan_text_not_read", "read", False,
+              "scanned pages without a table whose text OCR did not read (OcrOptions.text_pages='tables', the "
+              "default): sections and prose printed only there are missing"),
     ErrorKind("pictures_not_read", "pictures", False,
               "tables are missing from a Word/HTML report's text and it holds pictures that may be them; "
               "OCR is not installed (the ocr extra) or is disabled"),

@@ -21,6 +21,8 @@ PDF_MIN_PAGE_CHARS = 20
 # recogniser confidence below which a value read is not trusted (null, flag ocr_unsure).
 OCR_DPI = 200
 OCR_MIN_CONFIDENCE = 0.9
+OCR_TEXT_PAGES = "tables"
+OCR_TEXT_PAGE_CHOICES: tuple[str, ...] = ("tables", "all")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +33,9 @@ class OcrOptions:
     dpi: int = OCR_DPI
     min_confidence: float = OCR_MIN_CONFIDENCE
     use_gpu: bool = True  # onnxruntime's CUDA provider when it is present
+    # Whose text is read: "tables" — the first page (title, year, issuer) and every page with a
+    # ruled table (its headings); "all" — every page (sections and prose too, seconds per page more).
+    text_pages: str = OCR_TEXT_PAGES
 
 
 @dataclass(frozen=True, slots=True)
