@@ -104,7 +104,7 @@ def test_docx_reader_keeps_each_picture_with_its_place_and_shown_width() -> None
     assert sum(1 for _ in doc.tables()) == 4  # the other tables stay Word tables
 
 
-def test_html_reader_keeps_data_uri_and_local_pictures_but_never_remote_or_outside_ones(tmp_path: Path) -> None:
+def test_html_reader_reads_data_uri_and_local_pictures_but_never_remote_or_outside_ones(tmp_path: Path) -> None:
     png = small_png(400, 200)
     (tmp_path / "page_files").mkdir()
     (tmp_path / "page_files" / "t3.png").write_bytes(png)
@@ -121,11 +121,40 @@ def test_html_reader_keeps_data_uri_and_local_pictures_but_never_remote_or_outsi
         "<img src='../secret.png'>\n<img src='/etc/hosts'>\n<p>六、其他需要报告的事项</p>"
         "</div></body></html>", encoding="utf-8")
     doc = html_reader.read(page.read_bytes(), str(page))
-    assert [p.name for p in doc.pictures] == ["<img 1> (data: URI)", "t4.png"]
-    first, second = doc.pictures
+    assert [(p.name, p.available) for p in doc.pictures] == [
+        ("<img 1> (data: URI)", True), ("t4.png", True), ("http://example.gov.cn/t.png", False),
+        ("../secret.png", False), ("/etc/hosts", False)]
+    first, second = doc.pictures[:2]
     assert first.data == png and second.path == str((page.parent / "t4.png").resolve()) and not second.data
+    assert all(not p.data and p.path is None for p in doc.pictures[2:])
     texts = [b.text for b in doc.blocks]
     assert texts[first.position - 1] == "本年度……" and texts[second.position] == "六、其他需要报告的事项"
+
+
+def test_html_reader_finds_a_picture_the_crawler_saved_in_the_page_picture_folder(tmp_path: Path) -> None:
+    from gongkai.extractors.readers.html_pictures import picture_folder, picture_key
+
+    page = tmp_path / "site-1" / "0a1b2c3d4e-t20250115_1.html"
+    page.parent.mkdir()
+    src = "/uploads/2025/t4.png"
+    page.write_text(f"<html><body><div><p>三、收到和处理政府信息公开申请情况</p><p><img src='{src}'></p>"
+                    "</div></body></html>", encoding="utf-8")
+    folder = picture_folder(page)
+    folder.mkdir()
+    (folder / (picture_key(src) + ".png")).write_bytes(small_png(400, 200))
+    (picture,) = html_reader.read(page.read_bytes(), str(page)).pictures
+    assert picture.available and picture.path == str(folder / (picture_key(src) + ".png"))
+
+
+def test_pictures_not_available_offline_are_named_in_the_error() -> None:
+    page = ("<html><head><title>某县人民政府2024年政府信息公开工作年度报告</title></head><body><div>"
+            "<p>一、总体情况</p><p>二、主动公开政府信息情况</p><p><img src='http://x.gov.cn/t2.png'></p>"
+            "<p>三、收到和处理政府信息公开申请情况</p><p><img src='/t3.png'></p>"
+            "<p>四、政府信息公开行政复议、行政诉讼情况</p><p>五、存在的主要问题及改进情况</p>"
+            "<p>六、其他需要报告的事项</p></div></body></html>")
+    result = extract_bytes(page.encode("utf-8"), "page.html")
+    (error,) = [e for e in result.errors if e.code == "pictures_not_read"]
+    assert "not available offline" in error.message and "http://x.gov.cn/t2.png, /t3.png" in error.message
 
 
 # --- the stage decides ----------------------------------------------------------------------------

@@ -2,14 +2,18 @@
 the pictures stage (:mod:`gongkai.convert.pictures`), which reads them by OCR only when the
 tables are not in the page's text.
 
-Only pictures that need no network: ``data:`` URIs, and files next to a saved page (a relative
-``src`` that resolves inside the page's folder). Nothing is fetched.
+Nothing is fetched here. A picture's bytes come from a ``data:`` URI, from a file next to a saved
+page (a relative ``src`` that resolves inside the page's folder), or from the page's picture
+folder, ``<page file>.pictures/``, where the crawler saves the pictures of a report page whose
+text lacks tables (named by :func:`picture_key` of the ``src`` as written). Any other picture is
+kept without bytes, so the stage can say which pictures were not available.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -69,6 +73,29 @@ def _local_file(src: str, source: str) -> Path | None:
         return None
 
 
+# The folder beside a saved page that holds its pictures (the crawler writes it).
+PICTURE_FOLDER_SUFFIX = ".pictures"
+
+
+def picture_key(src: str) -> str:
+    """The file name stem of a picture in a page's picture folder: a hash of its ``src`` as written."""
+    return hashlib.sha1(src.strip().encode("utf-8")).hexdigest()[:16]
+
+
+def picture_folder(page: Path) -> Path:
+    return page.with_name(page.name + PICTURE_FOLDER_SUFFIX)
+
+
+def _saved_picture(src: str, source: str) -> Path | None:
+    """The picture the crawler saved for ``src`` in the page's picture folder, if any."""
+    folder = picture_folder(Path(source))
+    if not folder.is_dir():
+        return None
+    key = picture_key(src)
+    return next((p for p in sorted(folder.glob(key + "*")) if p.is_file()
+                 and p.stat().st_size <= PICTURE_MAX_BYTES), None)
+
+
 def _position(blocks: list[Block], line: int | None) -> int:
     """Blocks before a picture on source line ``line`` (all of them when the line is unknown)."""
     if line is None:
@@ -81,7 +108,8 @@ def _position(blocks: list[Block], line: int | None) -> int:
 
 def article_pictures(article: etree._Element, source: str, blocks: list[Block],
                      line_offset: int = 0) -> list[Picture]:
-    """Pictures of the article that can be read offline, each placed among ``blocks``."""
+    """Pictures of the article, each placed among ``blocks`` (those not available offline without
+    bytes: ``Picture.available`` is False)."""
     pictures: list[Picture] = []
     for number, img in enumerate(article.iter("img"), start=1):
         src = (img.get("src") or "").strip()
@@ -94,8 +122,8 @@ def article_pictures(article: etree._Element, source: str, blocks: list[Block],
             pictures.append(Picture(name=name, position=_position(blocks, line), data=data,
                                     locator=Locator(line=line, image=name), width_pt=shown_width_pt(img)))
             continue
-        path = _local_file(src, source)
-        if path is not None:
-            pictures.append(Picture(name=src, position=_position(blocks, line), path=str(path),
-                                    locator=Locator(line=line, image=src), width_pt=shown_width_pt(img)))
+        path = _local_file(src, source) or _saved_picture(src, source)
+        pictures.append(Picture(name=src, position=_position(blocks, line),
+                                path=None if path is None else str(path),
+                                locator=Locator(line=line, image=src), width_pt=shown_width_pt(img)))
     return pictures

@@ -50,9 +50,18 @@ def read_pictures(document: Document, result: ReportResult, options: PictureOpti
     """OCR the pictures of ``document`` when they may hold its missing tables (in place)."""
     if not pictures_needed(document):
         return
+    absent = [p.name for p in document.pictures if not p.available]
+    if absent:
+        result.add_error("pictures", "pictures_not_read",
+                         f"{len(absent)} picture(s) that may hold tables 二–四 the text lacks are not available "
+                         f"offline (save them beside the page): {', '.join(absent[:5])}"
+                         + (" …" if len(absent) > 5 else ""))
+    present = [p for p in document.pictures if p.available]
+    if not present:
+        return
     if not (options.ocr.enabled and ocr_available()):
         result.add_error("pictures", "pictures_not_read",
-                         f"{len(document.pictures)} picture(s) may hold tables 二–四 that the text lacks; "
+                         f"{len(present)} picture(s) may hold tables 二–四 that the text lacks; "
                          "install the ocr extra (pip install 'gongkai[ocr]') to read them")
         return
     from gongkai.extractors.ocr.engine import shared_engine
@@ -62,7 +71,7 @@ def read_pictures(document: Document, result: ReportResult, options: PictureOpti
     provenance = document.ocr or OcrProvenance()
     next_table = sum(1 for _ in document.tables())
     inserts: list[tuple[int, list[Block]]] = []
-    for picture in document.pictures:
+    for picture in present:
         try:
             read = read_picture(picture, _picture_bytes(picture), next_table, engine, options)
         except ExtractionError as err:

@@ -162,6 +162,11 @@ class Picture:
     locator: Locator = field(default_factory=Locator)
     width_pt: float | None = None  # the width it is shown at, when the report says (Word's extent, <img width>)
 
+    @property
+    def available(self) -> bool:
+        """Whether its bytes are here (an HTML page's picture on the web only is not)."""
+        return bool(self.data) or self.path is not None
+
 
 @dataclass(slots=True)
 class Document:

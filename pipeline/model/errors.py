@@ -37,7 +37,7 @@ _KINDS: tuple[ErrorKind, ...] = (
               "default): sections and prose printed only there are missing"),
     ErrorKind("pictures_not_read", "pictures", False,
               "tables are missing from a Word/HTML report's text and it holds pictures that may be them; "
-              "OCR is not installed (the ocr extra) or is disabled"),
+              "OCR is not installed (the ocr extra) or is disabled, or the pictures are not available offline"),
     ErrorKind("picture_unreadable", "pictures", False, "a picture that may hold a table could not be read by OCR"),
     # recognising the document
     ErrorKind("not_a_report", "classify", True, "not a government information-disclosure annual report"),
