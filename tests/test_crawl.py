@@ -114,6 +114,34 @@ def test_first_crawl_saves_every_report(crawled: Crawled) -> None:
                 "/gkmlpt/content/5/9/post_9.html"} & set(paths(crawled.first))
 
 
+def test_pictures_of_a_report_page_without_tables_are_fetched_into_its_picture_folder(crawled: Crawled) -> None:
+    from gongkai.convert.stages import extract_bytes
+    from gongkai.extractors.readers import html
+    from gongkai.extractors.readers.html_pictures import picture_folder
+
+    site = crawled.server.site
+    fetched = set(paths(crawled.first))
+    assert site.pictures <= fetched  # its three pictures, not the header logo outside the article
+    assert "/images/site_logo.png" not in fetched and not any(p.startswith("/images/") for p in fetched)
+    ((relative,),) = ledger_rows(crawled.out, "SELECT path FROM files WHERE url LIKE '%/pictured.html'")
+    page = crawled.out / str(relative)
+    folder = picture_folder(page)
+    assert sorted(p.suffix for p in folder.iterdir()) == [".png", ".png"]
+    statuses = {str(u)[len(site.origin):]: (s, r) for u, s, r in
+                ledger_rows(crawled.out, "SELECT url, status, reason FROM urls WHERE kind='picture'")}
+    assert statuses == {"/generic/images/t2.png": ("ok", ""), "/generic/images/t4.png": ("ok", ""),
+                        "/generic/2025/images/t3.png": ("failed", "not_an_image")}
+    document = html.read(page.read_bytes(), str(page))
+    assert [(p.name, p.available) for p in document.pictures] == [
+        ("/generic/images/t2.png", True), ("images/t3.png", False), ("/generic/images/t4.png", True)]
+    assert document.pictures[0].width_pt == 450.0
+    # the extract step names the picture it could not get
+    result = extract_bytes(page.read_bytes(), str(page))
+    assert any(e.code == "pictures_not_read" and "images/t3.png" in e.message for e in result.errors)
+    # report pages whose text holds the tables get no picture folder (平潭 has logos in its page)
+    assert [p.name for p in crawled.out.rglob("*.pictures")] == [folder.name]
+
+
 def test_walls_and_failures_are_recorded_not_circumvented(crawled: Crawled) -> None:
     origin = crawled.server.site.origin
     status = {str(r[0])[len(origin):]: (r[1], r[2]) for r in ledger_rows(crawled.out, "SELECT url, status, reason FROM urls")}

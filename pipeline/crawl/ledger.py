@@ -2,7 +2,7 @@
 
 Tables:
 
-- ``urls``: one row per URL ever requested: site, kind (list, detail, attachment), status
+- ``urls``: one row per URL ever requested: site, kind (list, detail, attachment, picture), status
   (``ok``, ``not_modified``, ``blocked``, ``failed``, ``disallowed``), reason, HTTP status, ETag,
   Last-Modified, sha256 of the body, fetched_at (UTC ISO), the run, the WARC record of the last
   response, and the links found on it (``children``, JSON) so an unchanged list page (304) or an
@@ -53,6 +53,7 @@ CRAWL_REASONS: dict[str, str] = {
     "redirect_loop": "more redirects than allowed (a loop)",
     "html_instead_of_document": "an attachment link answered with an HTML page",
     "unsafe_path": "the file name would leave --out (never written)",
+    "not_an_image": "a picture of a report page answered with something that is not an image",
     "robots.txt": "disallowed by robots.txt",
     "offsite: HOST": "a redirect to HOST, which is not among the site's allowed hosts",
     "304": "not modified since the last fetch",

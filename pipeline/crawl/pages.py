@@ -18,7 +18,7 @@ from gongkai.crawl.sites import SiteProfile
 from gongkai.extractors.readers.html_charset import decode_page
 
 ATTACHMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps")
-LIST, DETAIL, ATTACHMENT = "list", "detail", "attachment"
+LIST, DETAIL, ATTACHMENT, PICTURE = "list", "detail", "attachment", "picture"
 
 _TRS_PAGES = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"]([^'\"]+)['\"]"
                         r"\s*,\s*['\"]([^'\"]+)['\"]")
@@ -36,7 +36,7 @@ _GBK_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "windows-936"}
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """A URL to fetch: its kind (list, detail, attachment) and the title it was linked with."""
+    """A URL to fetch: its kind (list, detail, attachment, picture) and the title it was linked with."""
 
     url: str
     kind: str

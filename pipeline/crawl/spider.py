@@ -36,12 +36,14 @@ from gongkai.crawl.pages import (
     ATTACHMENT,
     DETAIL,
     LIST,
+    PICTURE,
     Link,
     attachment_links,
     decode_body,
     list_links,
     page_title,
 )
+from gongkai.crawl.pictures import image_suffix, picture_path, wanted_pictures
 from gongkai.crawl.sites import SiteProfile
 from gongkai.crawl.walls import wall_reason
 
@@ -50,7 +52,7 @@ from gongkai.crawl.walls import wall_reason
 TERMINAL = frozenset({"offsite"})
 RETRY_HTTP_CODES = frozenset({408, 429, 500, 502, 503, 504, 522, 524})
 _REDIRECTS = {301, 302, 303, 307, 308}
-_PRIORITY = {ATTACHMENT: 20, DETAIL: 10, LIST: 0}
+_PRIORITY = {ATTACHMENT: 20, PICTURE: 15, DETAIL: 10, LIST: 0}
 _UNSAFE = re.compile(r"[^\w.\-]+")
 _HTML_START = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body)", re.I)
 
@@ -249,7 +251,7 @@ class ReportSpider(Spider):
             for request in self._follow(site, Link(site.url, LIST, site.name)):
                 yield request
 
-    def _follow(self, site: SiteProfile, link: Link) -> Iterator[Request]:
+    def _follow(self, site: SiteProfile, link: Link, extra: dict[str, str] | None = None) -> Iterator[Request]:
         """The request for ``link``, unless it is off-site, already scheduled, or (detail pages and
         attachments) already fetched: then the requests for what it linked."""
         if link.url in self._scheduled:
@@ -283,7 +285,7 @@ class ReportSpider(Spider):
         yield Request(link.url, callback=self.on_response, errback=self.on_error, headers=headers,
                       dont_filter=True, priority=_PRIORITY[link.kind],
                       meta={"site": site.id, "kind": link.kind, "title": link.title, "gongkai_url": link.url,
-                            "gongkai_fetch": uuid.uuid4().hex})
+                            "gongkai_fetch": uuid.uuid4().hex, **(extra or {})})
 
     # responses --------------------------------------------------------------------------------
     def on_response(self, response: Response) -> Iterator[Request]:
@@ -322,25 +324,46 @@ class ReportSpider(Spider):
                 self._record(_replace(base, children=attachments, **validators))
                 for child in attachments:
                     yield from self._follow(site, child)
-            else:  # the page itself is the report
-                self._save(site, _replace(base, **validators), response, title, ".html")
+            else:  # the page itself is the report; its pictures when its text lacks the tables
+                saved = self._save(site, _replace(base, **validators), response, title, ".html")
+                for src, picture_url in wanted_pictures(response.body, saved, response.url) if saved else ():
+                    yield from self._follow(site, Link(picture_url, PICTURE, title),
+                                            {"gongkai_page": str(saved), "gongkai_src": src})
+        elif kind == PICTURE:
+            self._save_picture(_replace(base, **validators), response)
         elif _HTML_START.match(response.body[:512]) and "html" in content_type.lower():
             self._record(_replace(base, status="failed", reason="html_instead_of_document", **validators))
         else:
             self._save(site, _replace(base, **validators), response, meta.get("title") or "", "")
 
     def _save(self, site: SiteProfile, fetch: Fetch, response: Response, title: str, default_suffix: str
-              ) -> None:
+              ) -> Path | None:
+        """Write a report file under --out and record it; its path (None when it was not written)."""
         relative = saved_file_name(site.id, fetch.url, default_suffix)
         target = (self.context.out_dir / relative).resolve()
         if not target.is_relative_to(self.context.out_dir.resolve()):  # never write outside --out
             self._record(_replace(fetch, status="failed", reason="unsafe_path"))
-            return
+            return None
         write_atomic(target, response.body)
         self.context.counts["files_saved"] += 1
         saved = SavedFile(relative, fetch.sha256 or body_sha256(response.body), fetch.url, fetch.warc_file,
                           fetch.warc_record_id, site.id, title)
         self._record(fetch, saved)
+        return target
+
+    def _save_picture(self, fetch: Fetch, response: Response) -> None:
+        """A report page's picture into the page's picture folder (not a report: no ``files`` row)."""
+        suffix = image_suffix(response.body)
+        if suffix is None:
+            self._record(_replace(fetch, status="failed", reason="not_an_image"))
+            return
+        target = picture_path(Path(response.meta["gongkai_page"]), response.meta["gongkai_src"], suffix)
+        if not target.resolve().is_relative_to(self.context.out_dir.resolve()):
+            self._record(_replace(fetch, status="failed", reason="unsafe_path"))
+            return
+        write_atomic(target, response.body)
+        self.context.counts["pictures_saved"] += 1
+        self._record(fetch)
 
     def _record(self, fetch: Fetch, saved: SavedFile | None = None) -> None:
         self.context.counts[fetch.status] += 1

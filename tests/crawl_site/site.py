@@ -10,7 +10,8 @@ Reports are real files from tests/data, so an extract of the crawl yields real v
   answering 503 + Retry-After once, a JavaScript challenge page.
 - gkmlpt ``/gkmlpt/api/all/5?page=1`` (JSON, 2 pages): a detail page with a DOC, a 412 wall, a
   redirect to the home page.
-- generic ``/generic/list.html`` (下一页 to a second page): the HTML report (平潭 2019), a huge
+- generic ``/generic/list.html`` (下一页 to a second page): the HTML report (平潭 2019), an HTML
+  report whose tables are pictures (two PNGs and a picture URL answering HTML), a huge
   file, a timeout, a redirect loop, a 500, a redirect to another host, a missing PDF.
 - ``/walled/list.html``: a column whose first page is a 521 wall (the crawl exits 1).
 """
@@ -28,6 +29,22 @@ BLANK_DOCX = DATA / "official-blank-template-2021-format.docx"
 BLANK_DOC = DATA / "official-blank-template-2021-format.doc"
 SHANGHAI_HTML = DATA / "sh-municipal-gov-office-2019.html"
 PINGTAN_HTML = DATA / "fj-pingtan-zone-gov-2019.html"
+# an HTML report whose tables are pictures: the crawler fetches them into its picture folder
+PICTURED_HTML = Path(__file__).resolve().parent / "pictured-report.html"
+
+
+def _png(width: int, height: int) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(10, height, 40):
+        draw.line((10, y, width - 10, y), fill=0, width=2)
+    out = BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +69,7 @@ class FixtureSite:
     # the report files a full crawl must save: URL path -> the test file served there
     reports: dict[str, Path] = field(default_factory=dict)
     list_pages: set[str] = field(default_factory=set)
+    pictures: set[str] = field(default_factory=set)  # pictures of report pages the crawler must fetch
 
 
 def _html(title: str, body: str, charset: str = "utf-8", meta: bool = True) -> bytes:
@@ -153,6 +171,7 @@ def build_site(origin: str, crawl_delay: float | None = None) -> FixtureSite:
         <a href="/generic/2020/report.html">平潭综合实验区2019年政府信息公开工作年度报告</a>
         <a href="/generic/files/huge.pdf">2018年年报（扫描件）</a>
         <a href="/generic/slow.html">2017年政府信息公开年度报告</a>
+        <a href="/generic/2025/pictured.html">某区人民政府2024年政府信息公开工作年度报告</a>
         <a href="/generic/list_2.html">下一页</a>"""))
     pages["/generic/list_2.html"] = Page(_html("信息公开年报 第2页", f"""
         <a href="/generic/loop1.html">2016年政府信息公开年度报告</a>
@@ -161,6 +180,12 @@ def build_site(origin: str, crawl_delay: float | None = None) -> FixtureSite:
         <a href="/generic/missing.pdf">2013年年报</a>"""))
     site.list_pages |= {"/generic/list.html", "/generic/list_2.html"}
     _file(site, "/generic/2020/report.html", PINGTAN_HTML, "text/html; charset=utf-8")
+    _file(site, "/generic/2025/pictured.html", PICTURED_HTML, "text/html; charset=utf-8")
+    for name, size in (("t2.png", (900, 400)), ("t4.png", (900, 200))):
+        pages[f"/generic/images/{name}"] = Page(_png(*size), "image/png", conditional=False)
+        site.pictures.add(f"/generic/images/{name}")
+    pages["/generic/2025/images/t3.png"] = Page(b"<html>not here</html>", conditional=False)  # not an image
+    site.pictures.add("/generic/2025/images/t3.png")
     site.huge.add("/generic/files/huge.pdf")
     site.slow.add("/generic/slow.html")
     site.redirects["/generic/loop1.html"] = "/generic/loop2.html"
