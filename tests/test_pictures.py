@@ -259,3 +259,24 @@ def test_extract_no_ocr_records_the_pictures_as_not_read(tmp_path: Path) -> None
     errors = pd.read_parquet(out / "errors")
     assert list(errors["code"][errors["stage"] == "pictures"]) == ["pictures_not_read"]
     assert list(pd.read_parquet(out / "reports")["status"]) == ["partial"]
+
+
+@needs_ocr_extra
+def test_a_picture_declaring_a_billion_pixels_is_never_decoded() -> None:
+    import struct
+    import zlib
+
+    from gongkai.extractors.ocr.pictures import TOO_LARGE, decode_picture
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    # a 40 KB PNG that would inflate to 32768 × 32768 gray pixels (1 GB)
+    rows = zlib.compress(b"\x00" * (32768 + 1) * 1024, 9)
+    bomb = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 32768, 32768, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+    gray, why = decode_picture(bomb, PictureOptions())
+    assert why == TOO_LARGE and gray.size == 0
+    assert decode_picture(small_png(400, 200), PictureOptions())[1] is None
+    assert decode_picture(b"GIF89a-not-really", PictureOptions())[1] == "not an image OpenCV can decode"
+    assert "too small" in str(decode_picture(small_png(40, 40), PictureOptions())[1])

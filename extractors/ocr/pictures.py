@@ -12,6 +12,7 @@ picture costs seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from io import BytesIO
 
 import cv2
 import numpy as np
@@ -45,7 +46,27 @@ class PictureRead:
 
 
 NOT_AN_IMAGE = "not an image OpenCV can decode"
+BOMB_SIZE = (1 << 16, 1 << 16)  # what a picture past Pillow's decompression-bomb limit counts as
 TOO_LARGE = "more pixels than the limit (PictureOptions.max_pixels)"
+
+
+def declared_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) from the image's header, without decoding its pixels (Pillow reads only
+    the header); None when Pillow does not know the format."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own limit (far above ours) is passed
+        return BOMB_SIZE
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    return int(width), int(height)
 
 
 def decode_picture(data: bytes, options: PictureOptions) -> tuple[Gray, str | None]:
@@ -53,12 +74,10 @@ def decode_picture(data: bytes, options: PictureOptions) -> tuple[Gray, str | No
     empty: Gray = np.empty((0, 0), np.uint8)
     if len(data) > options.max_bytes:
         return empty, TOO_LARGE
-    buffer = np.frombuffer(data, dtype=np.uint8)
-    if len(data) > 1 << 20:  # a large file: its size first, from an eighth-scale decode
-        small = cv2.imdecode(buffer, cv2.IMREAD_REDUCED_GRAYSCALE_8)
-        if small is not None and small.size * 64 > options.max_pixels:
-            return empty, TOO_LARGE
-    gray = cv2.imdecode(buffer, cv2.IMREAD_GRAYSCALE)
+    size = declared_size(data)
+    if size is not None and size[0] * size[1] > options.max_pixels:  # a decompression bomb: never decoded
+        return empty, TOO_LARGE
+    gray = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_GRAYSCALE)
     if gray is None:
         return empty, NOT_AN_IMAGE
     height, width = gray.shape[:2]
