@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai import PIPELINE_VERSION
+from gongkai.convert import damage
 from gongkai.convert.checks import run_checks
 from gongkai.convert.formats import READERS, format_of
 from gongkai.convert.pictures import read_pictures
@@ -126,6 +127,12 @@ def stage_tables(ex: Extraction) -> None:
         ex.result.add_error("tables", "tables_empty", "every cell of tables 二–四 is blank (an unfilled template)")
 
 
+def stage_damaged_text(ex: Extraction) -> None:
+    """Values near characters the source could not give (U+FFFD: damaged bytes) are nulled."""
+    if ex.document is not None:
+        damage.apply(ex.document, ex.result)
+
+
 def stage_ocr_gate(ex: Extraction) -> None:
     """Values read by OCR: flagged ``ocr``; unsure ones and those in failing rule scopes nulled."""
     if ex.document is not None and ex.document.ocr is not None:
@@ -151,6 +158,7 @@ STAGES: tuple[tuple[str, Callable[[Extraction], None]], ...] = (
     ("prose", stage_prose),
     ("classify", stage_classify),
     ("tables", stage_tables),
+    ("damaged_text", stage_damaged_text),
     ("ocr_gate", stage_ocr_gate),
     ("checks", stage_checks),
     ("status", stage_status),

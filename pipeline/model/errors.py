@@ -32,6 +32,9 @@ _KINDS: tuple[ErrorKind, ...] = (
               "the path is not a regular file (a FIFO, a device, a socket): it was not opened"),
     ErrorKind("folder_unreadable", "read", True,
               "a folder under the inputs could not be listed (permissions); its files were not processed"),
+    ErrorKind("text_damaged", "damaged_text", False,
+              "a few places of a text or HTML report could not be decoded (a stray byte): they read as U+FFFD, "
+              "the report is read, and no value near them is kept (flag damaged_text)"),
     ErrorKind("scan_text_not_read", "read", False,
               "scanned pages without a table whose text OCR did not read (OcrOptions.text_pages='tables', the "
               "default): sections and prose printed only there are missing"),
@@ -101,4 +104,6 @@ CELL_FLAGS: dict[str, str] = {
     "ocr": "the value was read by OCR from a scanned page and no arithmetic rule it is part of fails",
     "ocr_conflict": "read by OCR, but an arithmetic rule of its scope fails: value nulled (the read kept in raw)",
     "ocr_unsure": "read by OCR with low confidence (or ink without a reading): value nulled (the read kept in raw)",
+    "damaged_text": "a character near the cell (in its row, or within 300 characters in a text dump) could "
+                    "not be decoded from the source bytes (U+FFFD): value nulled (the read kept in raw)",
 }
