@@ -27,8 +27,10 @@ MIN_VLINE_SHARE = 0.012
 SKEW_KERNEL = 25
 SKEW_MIN_LINE_SHARE = 0.2
 
-# Gray levels above this are never ink (shaded table cells are lighter; ruling lines and print darker).
-INK_MAX_GRAY = 170.0
+# Otsu's threshold above this means it split white paper from light-gray shaded cells (it lies
+# between ink and paper otherwise); then gray levels above INK_MAX_GRAY are not ink.
+SHADING_OTSU = 200.0
+INK_MAX_GRAY = 185.0
 
 # Skews smaller than this (degrees) are left alone; larger than MAX_SKEW are not skew.
 MIN_SKEW = 0.08
@@ -61,12 +63,14 @@ def render_page(page: pdfium.PdfPage, dpi: int) -> PageImage:
 def binarise(gray: Gray) -> Gray:
     """Ink as 255 on 0 (inverted), Otsu's threshold after a light blur against scan noise.
 
-    The threshold is at most :data:`INK_MAX_GRAY`: where shaded cells (light gray) cover much of
-    the image, Otsu splits white from the shading and every shaded cell would become ink.
+    Where shaded cells (light gray) cover much of the image, Otsu splits white from the shading
+    (its threshold is above :data:`SHADING_OTSU`) and every shaded cell would become ink: then
+    the threshold is :data:`INK_MAX_GRAY`.
     """
     blurred = cv2.GaussianBlur(gray, (3, 3), 0)
-    otsu, _ = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    _, binary = cv2.threshold(blurred, min(float(otsu), INK_MAX_GRAY), 255, cv2.THRESH_BINARY_INV)
+    otsu, binary = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if otsu > SHADING_OTSU:  # Otsu split white from light-gray shading, not paper from ink
+        _, binary = cv2.threshold(blurred, INK_MAX_GRAY, 255, cv2.THRESH_BINARY_INV)
     return np.asarray(binary, dtype=np.uint8)
 
 
