@@ -280,3 +280,13 @@ def test_a_picture_declaring_a_billion_pixels_is_never_decoded() -> None:
     assert decode_picture(small_png(400, 200), PictureOptions())[1] is None
     assert decode_picture(b"GIF89a-not-really", PictureOptions())[1] == "not an image OpenCV can decode"
     assert "too small" in str(decode_picture(small_png(40, 40), PictureOptions())[1])
+
+
+def test_pictures_past_the_ocr_budget_are_listed_not_read() -> None:
+    settings = ExtractSettings(pictures=PictureOptions(ocr=OcrOptions(max_seconds=0)))
+    result = extract_bytes(picture_docx({4}), "r.docx", settings)
+    if not ocr_available():
+        pytest.skip("the ocr extra is not installed")
+    (error,) = [e for e in result.errors if e.code == "ocr_budget_spent"]
+    assert error.stage == "pictures" and "word/media/" in error.message
+    assert "table_absent" in result.reasons

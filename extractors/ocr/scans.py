@@ -6,6 +6,7 @@ OCR modules (OpenCV, onnxruntime) are loaded on the first scanned page only.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,16 +31,27 @@ class ScanReader:
     pages: set[int] = field(default_factory=set)
     reads: dict[tuple[int, tuple[float, float, float, float]], CellRead] = field(default_factory=dict)
     text_seen: bool = False  # some page's text has been read (the title page is behind)
+    started: float | None = None  # monotonic time of the first page OCR'd
+    over_budget: list[int] = field(default_factory=list)  # pages left unread: the time budget was spent
 
     @property
     def enabled(self) -> bool:
         return self.options.enabled and ocr_available()
+
+    def budget_left(self, number: int) -> bool:
+        """Whether page ``number`` (1-based) may still be OCR'd; if not, it is noted as left unread."""
+        if self.started is None or time.monotonic() - self.started < self.options.max_seconds:
+            return True
+        self.over_budget.append(number)
+        return False
 
     def read(self, pdf: Any, index: int) -> OcrPage:
         """OCR page ``index`` (0-based) of an open pdfium document."""
         from gongkai.extractors.ocr.engine import shared_engine
         from gongkai.extractors.ocr.page import read_page
 
+        if self.started is None:
+            self.started = time.monotonic()
         page = pdf[index]
         # the title page: the first page with any text (a blank cover does not count)
         text = self.options.text_pages == "all" or not self.text_seen

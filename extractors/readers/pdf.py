@@ -230,13 +230,16 @@ def _blocks(pages: list[PageContent]) -> list[Block]:
     return blocks
 
 
-def _issues(pages: list[PageContent]) -> list[ReaderIssue]:
+def _issues(pages: list[PageContent], over_budget: list[int]) -> list[ReaderIssue]:
+    """What the pages tell: unreadable ones, the scanned pages whose text was skipped, and
+    ``needs_ocr`` (fatal) when OCR was needed and not there (pages OCR ran out of time for do not
+    count: ``ocr_budget_spent`` says so and the document goes on)."""
     issues = [ReaderIssue("page_unreadable", p.unreadable, page=p.number) for p in pages if p.unreadable]
     skipped = [p.number for p in pages if p.text_not_read]
     if skipped:
         issues.append(ReaderIssue("scan_text_not_read", f"pages {skipped}: scanned, without a table; their text "
                                   "was not read by OCR (--ocr-text-pages all reads it)"))
-    unreadable = [p.number for p in pages if p.unreadable]
+    unreadable = [p.number for p in pages if p.unreadable and p.number not in over_budget]
     if unreadable and (len(unreadable) == len(pages) or not any(p.mentions_tables for p in pages)):
         where = "every page" if len(unreadable) == len(pages) else f"pages {unreadable}"
         issues.append(ReaderIssue("needs_ocr", f"{where} without a usable text layer; OCR is required",
@@ -259,7 +262,7 @@ def read(data: bytes, source: str, options: PdfOptions | None = None) -> Documen
                 content = _read_page(pdf, index, analyse, options, fallback)
             except pdfium.PdfiumError as err:
                 raise ExtractionError("corrupt_file", f"page {index + 1} could not be read: {err}") from err
-            if content.unreadable and scans.enabled:
+            if content.unreadable and scans.enabled and scans.budget_left(content.number):
                 _use_ocr(content, scans, pdf)
             continues = content.table_continues
             pages.append(content)
@@ -269,5 +272,10 @@ def read(data: bytes, source: str, options: PdfOptions | None = None) -> Documen
     _strip_furniture(pages)
     _clean_tables(pages)
     blocks = _blocks(pages)
+    issues = _issues(pages, scans.over_budget)
+    if scans.over_budget:
+        issues.insert(0, ReaderIssue("ocr_budget_spent", f"pages {scans.over_budget} not read by OCR: the OCR time "
+                                     f"budget of {scans.options.max_seconds:g} s per document was spent (raise "
+                                     "--timeout or --ocr-budget)"))
     return Document(source_path=source, format="pdf", blocks=blocks, pages=len(pages),
-                    issues=_issues(pages), ocr=scans.provenance(blocks))
+                    issues=issues, ocr=scans.provenance(blocks))

@@ -30,6 +30,7 @@ from gongkai.batch.defaults import (
     DEFAULT_WORKER_MEMORY_MB,
 )
 from gongkai.model.settings import (
+    OCR_BUDGET_SHARE,
     OCR_DPI,
     OCR_TEXT_PAGE_CHOICES,
     OCR_TEXT_PAGES,
@@ -114,6 +115,10 @@ def extract(
     ocr_dpi: Annotated[int, typer.Option(
         min=72, max=600, help="Resolution (dpi) scanned pages are rendered at, and pictures scaled to, for OCR.")
     ] = OCR_DPI,
+    ocr_budget: Annotated[float, typer.Option(
+        min=0, help="Seconds of OCR one document may spend; past it the scanned pages or pictures left are not "
+                    "read (error ocr_budget_spent) instead of the document failing as a timeout. 0: "
+                    "60% of --timeout.")] = 0.0,
     ocr_text_pages: Annotated[str, typer.Option(
         help="Which scanned pages have their text read by OCR: tables (the first page, for the title, and "
              "the pages with a ruled table) or all (every page: sections and prose too, seconds per page more)."
@@ -152,7 +157,8 @@ def extract(
                            chunk_docs=chunk_docs, in_process=in_process, max_file_mb=max_file_mb)
     if ocr_text_pages not in OCR_TEXT_PAGE_CHOICES:
         _usage_error(f"--ocr-text-pages must be one of {', '.join(OCR_TEXT_PAGE_CHOICES)}, not {ocr_text_pages!r}")
-    ocr_options = OcrOptions(enabled=ocr, dpi=ocr_dpi, text_pages=ocr_text_pages)
+    ocr_options = OcrOptions(enabled=ocr, dpi=ocr_dpi, text_pages=ocr_text_pages,
+                             max_seconds=ocr_budget or OCR_BUDGET_SHARE * timeout)
     settings = ExtractSettings(pdf=PdfOptions(ocr=ocr_options), pictures=PictureOptions(ocr=ocr_options))
     reporter = make_reporter(log_format, verbose=verbose)
     try:

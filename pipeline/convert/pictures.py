@@ -11,6 +11,7 @@ the picture, and every table cell read is listed in ``Document.ocr`` so the OCR 
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from gongkai.extractors.ocr import ocr_available
@@ -71,7 +72,12 @@ def read_pictures(document: Document, result: ReportResult, options: PictureOpti
     provenance = document.ocr or OcrProvenance()
     next_table = sum(1 for _ in document.tables())
     inserts: list[tuple[int, list[Block]]] = []
+    started = time.monotonic()
+    unread: list[str] = []
     for picture in present:
+        if time.monotonic() - started >= options.ocr.max_seconds:
+            unread.append(picture.name)
+            continue
         try:
             read = read_picture(picture, _picture_bytes(picture), next_table, engine, options)
         except ExtractionError as err:
@@ -88,6 +94,10 @@ def read_pictures(document: Document, result: ReportResult, options: PictureOpti
         provenance.cells |= read.cells
         provenance.unsure.update(read.unsure)
         inserts.append((picture.position, read.blocks))
+    if unread:
+        result.add_error("pictures", "ocr_budget_spent",
+                         f"{len(unread)} picture(s) not read by OCR: the OCR time budget of "
+                         f"{options.ocr.max_seconds:g} s per document was spent: {', '.join(unread[:5])}")
     for position, blocks in reversed(sorted(inserts, key=lambda item: item[0])):  # later places first
         document.blocks[position:position] = blocks
     if provenance.cells or provenance.pages:

@@ -38,6 +38,9 @@ _KINDS: tuple[ErrorKind, ...] = (
     ErrorKind("scan_text_not_read", "read", False,
               "scanned pages without a table whose text OCR did not read (OcrOptions.text_pages='tables', the "
               "default): sections and prose printed only there are missing"),
+    ErrorKind("ocr_budget_spent", "read", False,
+              "OCR stopped: the document's OCR time budget (OcrOptions.max_seconds, --ocr-budget) was spent; the "
+              "scanned pages or pictures left were not read (the rest of the document was)"),
     ErrorKind("pictures_not_read", "pictures", False,
               "tables are missing from a Word/HTML report's text and it holds pictures that may be them; "
               "OCR is not installed (the ocr extra) or is disabled, or the pictures are not available offline"),

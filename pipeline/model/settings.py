@@ -22,6 +22,11 @@ PDF_MIN_PAGE_CHARS = 20
 OCR_DPI = 200
 OCR_MIN_CONFIDENCE = 0.9
 OCR_TEXT_PAGES = "tables"
+# Seconds of OCR one document may spend (scanned pages and pictures together); past it the pages
+# and pictures left are not read (ocr_budget_spent) rather than the document failing as a timeout.
+# The command line sets it from --timeout (OCR_BUDGET_SHARE of it) unless --ocr-budget is given.
+OCR_MAX_SECONDS = 72.0
+OCR_BUDGET_SHARE = 0.6
 OCR_TEXT_PAGE_CHOICES: tuple[str, ...] = ("tables", "all")
 
 
@@ -36,6 +41,7 @@ class OcrOptions:
     # Whose text is read: "tables" — the first page (title, year, issuer) and every page with a
     # ruled table (its headings); "all" — every page (sections and prose too, seconds per page more).
     text_pages: str = OCR_TEXT_PAGES
+    max_seconds: float = OCR_MAX_SECONDS  # the OCR time budget of one document (wall clock)
 
 
 @dataclass(frozen=True, slots=True)
