@@ -132,11 +132,14 @@ class OcrProvenance:
     """Which parts of a document were read by OCR (gongkai.extractors.ocr), for the OCR gate.
 
     ``unsure`` maps the :meth:`Locator.describe` of a table cell read by OCR to why its reading
-    is not certain (low confidence, ink but no text); such a value is never used.
+    is not certain (low confidence, ink but no text); such a value is never used unconfirmed.
+    ``alternatives`` maps the same locators to the recogniser's other digit readings of the cell
+    (most probable first), among which the gate may choose the one combination every rule accepts.
     """
 
     pages: set[int] = field(default_factory=set)
     unsure: dict[str, str] = field(default_factory=dict)
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
