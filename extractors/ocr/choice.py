@@ -27,7 +27,7 @@ from gongkai.schemas.rules import Equation
 TOLERANCE = 1e-6
 
 # Assignments tried per connected group of rules before giving up (no choice).
-MAX_NODES = 200_000
+MAX_NODES = 20_000
 
 Value = float | None
 
