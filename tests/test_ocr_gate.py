@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from gongkai.extractors.ocr.choice import choose
 from gongkai.extractors.ocr.gate import gate_cells
 from gongkai.model.document import OcrProvenance
 from gongkai.model.result import CellValue
+from gongkai.schemas.rules import Equation
 
 
 def t4(values: dict[str, float | None], page: int | None = 3) -> list[CellValue]:
@@ -76,3 +80,75 @@ def test_a_value_no_evaluable_rule_confirms_is_nulled() -> None:
     assert all(out[code].flag == "ocr_unsure" and out[code].value is None
                for code in REVIEW if code != "review.other")
     assert all(out[code].flag == "ocr" for code in DIRECT)
+
+
+# --- the rules choosing among the recogniser's readings (extractors/ocr/choice.py) ---------------
+
+def with_alternatives(cells: list[CellValue], alternatives: dict[str, tuple[str, ...]]) -> OcrProvenance:
+    by_code = {c.cell: c.locator for c in cells}
+    return OcrProvenance(pages={3}, alternatives={by_code[code]: alts for code, alts in alternatives.items()})
+
+
+def test_the_one_reading_that_makes_the_rule_hold_is_chosen_and_the_first_kept_in_raw() -> None:
+    cells = t4(REVIEW | {"review.pending": 1.0} | DIRECT)  # a thin 4 read as 1
+    ocr = with_alternatives(cells, {"review.pending": ("4", "3"), "review.upheld": ("7",)})
+    out = {c.cell: c for c in gate_cells(cells, "F2021", ocr)}
+    assert out["review.pending"].value == 4.0 and out["review.pending"].flag == "ocr_chosen"
+    assert out["review.pending"].raw == "1"
+    assert all(out[code].value == v and out[code].flag == "ocr" for code, v in REVIEW.items() if code != "review.pending")
+
+
+def test_two_readings_that_both_make_the_rule_hold_choose_nothing() -> None:
+    cells = t4(REVIEW | {"review.pending": 1.0} | DIRECT)
+    ocr = with_alternatives(cells, {"review.pending": ("4",), "review.corrected": ("4",)})  # 2+4+0+1 = 7 too
+    out = {c.cell: c for c in gate_cells(cells, "F2021", ocr)}
+    assert all(out[code].value is None and out[code].flag == "ocr_conflict" for code in REVIEW)
+
+
+def test_two_changed_cells_in_one_rule_are_not_confirmed_by_it() -> None:
+    # pending 4 read as 1 and the total 7 as 9: changing both (1→4, 9→7) would make A4 hold,
+    # but a single equation cannot confirm two changes that might compensate
+    cells = t4(REVIEW | {"review.pending": 1.0, "review.total": 9.0} | DIRECT)
+    ocr = with_alternatives(cells, {"review.pending": ("4",), "review.total": ("7",)})
+    out = {c.cell: c for c in gate_cells(cells, "F2021", ocr)}
+    assert all(out[code].value is None and out[code].flag == "ocr_conflict" for code in REVIEW)
+
+
+def test_no_reading_that_makes_the_rule_hold_changes_nothing() -> None:
+    cells = t4(REVIEW | {"review.pending": 1.0} | DIRECT)
+    out = {c.cell: c for c in gate_cells(cells, "F2021", with_alternatives(cells, {"review.pending": ("3",)}))}
+    assert out["review.pending"].value is None and out["review.pending"].flag == "ocr_conflict"
+
+
+def test_an_unreadable_cell_takes_its_digit_reading_when_the_rule_settles_it() -> None:
+    cells = t4(REVIEW | DIRECT)
+    cells[3] = replace(cells[3], value=None, raw="4.", flag="unreadable")  # review.pending: a speck read as a point
+    out = {c.cell: c for c in gate_cells(cells, "F2021", with_alternatives(cells, {"review.pending": ("4", "1")}))}
+    assert out["review.pending"].value == 4.0 and out["review.pending"].flag == "ocr_chosen"
+
+
+# A 2×2 grid with row sums and column sums (a miniature of table 三's A3 and A2).
+GRID_EQS = (Equation("R", "r1", ("r1.t",), ("a", "b")), Equation("R", "r2", ("r2.t",), ("c", "d")),
+            Equation("C", "c1", ("t.c1",), ("a", "c")), Equation("C", "c2", ("t.c2",), ("b", "d")),
+            Equation("R", "t", ("t.t",), ("t.c1", "t.c2")), Equation("C", "t", ("t.t",), ("r1.t", "r2.t")))
+GRID = {"a": 4.0, "b": 1.0, "c": 2.0, "d": 3.0, "r1.t": 5.0, "r2.t": 5.0, "t.c1": 6.0, "t.c2": 4.0, "t.t": 10.0}
+
+
+def test_choice_in_a_grid_fixes_two_misreads_each_confirmed_by_its_row_and_column() -> None:
+    read = GRID | {"a": 1.0, "c": 4.0}  # both misread; row and column sums fail
+    assert choose(read, {"a": (4.0,), "c": (2.0,), "d": (8.0,)}, GRID_EQS) == {"a": 4.0, "c": 2.0}
+
+
+def test_choice_in_a_grid_needs_the_combination_to_be_unique() -> None:
+    read = GRID | {"a": 1.0}
+    assert choose(read, {"a": (4.0,)}, GRID_EQS) == {"a": 4.0}
+    # a and b swapped would hold the row but not the columns; a and d raised together hold nothing
+    assert choose(read, {"a": (4.0, 7.0), "b": (4.0,)}, GRID_EQS) == {"a": 4.0}
+    # a misread that either of two cells of the failing rules could explain: nothing is chosen
+    read = GRID | {"a": 1.0, "b": 4.0}  # a and b read swapped: row r1 holds, both columns fail
+    assert choose(read, {"a": (4.0,), "b": (1.0,)}, GRID_EQS) == {"a": 4.0, "b": 1.0}
+    assert choose(read, {"a": (4.0,), "b": (1.0,), "t.c1": (3.0,), "t.c2": (7.0,)}, GRID_EQS) == {}
+
+
+def test_choice_leaves_rules_that_hold_alone() -> None:
+    assert choose(GRID, {"a": (1.0,), "b": (4.0,)}, GRID_EQS) == {}

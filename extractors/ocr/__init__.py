@@ -11,7 +11,9 @@ grids of anchor cells with page and bbox), so everything after the reader is unc
   pdfplumber's table finder, as for digital pages), text read per cell;
 - :mod:`.page`    — one page → text lines outside the tables + table grids;
 - :mod:`.gate`    — the form's arithmetic (gongkai.schemas.rules) gates every value read by OCR:
-  values in a failing scope are nulled (flag ``ocr_conflict``), unsure reads too (``ocr_unsure``).
+  values in a failing scope are nulled (flag ``ocr_conflict``), unsure reads too (``ocr_unsure``);
+- :mod:`.choice`  — where rules fail, the one combination of the recogniser's digit readings that
+  every rule accepts, if there is exactly one (flag ``ocr_chosen``).
 
 Without the extra, :func:`ocr_available` is False and a scan still fails with ``needs_ocr``.
 """

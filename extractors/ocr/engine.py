@@ -46,6 +46,19 @@ class Reading:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class NumberReading:
+    """A line image read twice from one pass of the recogniser: as any text, and as digits only.
+
+    ``digits`` are the most probable digit strings (CTC prefix beam search over blank + 0–9,
+    the probabilities renormalised over those 11 symbols), best first, with their probabilities.
+    """
+
+    text: str
+    score: float
+    digits: tuple[tuple[str, float], ...]
+
+
 def model_dir() -> Path:
     """Where the wheel keeps its models."""
     import rapidocr
@@ -107,6 +120,72 @@ class OcrEngine:
             return []
         result = self._ocr.recognize_txt([_bgr(c) for c in crops])
         return [Reading(str(t), float(s)) for t, s in zip(result.txts, result.scores, strict=True)]
+
+
+    def read_numbers(self, crops: list[Image]) -> list[NumberReading]:
+        """Each single-line crop read as any text and as its most probable digit strings."""
+        rec: Any = self._ocr._load_rec_model()
+        characters: list[str] = list(rec.postprocess_op.character)
+        digit_index = [characters.index(str(d)) for d in range(10)]
+        _channels, height, width = rec.rec_image_shape[:3]
+        images = [_bgr(c) for c in crops]
+        order = sorted(range(len(images)), key=lambda i: images[i].shape[1] / images[i].shape[0])
+        out: list[NumberReading | None] = [None] * len(images)
+        for start in range(0, len(order), REC_BATCH):
+            batch = order[start:start + REC_BATCH]
+            ratio = max([width / height, *(images[i].shape[1] / images[i].shape[0] for i in batch)])
+            tensor = np.concatenate([rec.resize_norm_img(images[i], ratio)[np.newaxis] for i in batch])
+            probs = np.asarray(rec.session(tensor.astype(np.float32)))
+            for i, matrix in zip(batch, probs, strict=True):
+                text, score = _greedy(matrix, characters)
+                digits = matrix[:, [0, *digit_index]]
+                digits = digits / np.maximum(digits.sum(axis=1, keepdims=True), 1e-12)
+                out[i] = NumberReading(text, score, digit_beams(digits))
+        return [r for r in out if r is not None]
+
+
+def _greedy(matrix: npt.NDArray[np.float32], characters: list[str]) -> tuple[str, float]:
+    """Best-path CTC decoding (as rapidocr does it): the text and the mean probability of its characters."""
+    best = matrix.argmax(axis=1)
+    keep = [t for t in range(len(best)) if best[t] != 0 and (t == 0 or best[t] != best[t - 1])]
+    if not keep:
+        return "", 0.0
+    text = "".join(characters[int(best[t])] for t in keep)
+    return text, float(np.mean([matrix[t, best[t]] for t in keep]))
+
+
+# Digit strings kept by the beam search, and the least probability (share of the best) of one kept.
+DIGIT_BEAMS = 8
+DIGIT_MIN_SHARE = 0.01
+
+
+def digit_beams(probs: npt.NDArray[np.float32]) -> tuple[tuple[str, float], ...]:
+    """CTC prefix beam search over ``probs`` (time × [blank, 0, …, 9]): the most probable digit
+    strings with their probabilities, best first (those below DIGIT_MIN_SHARE of the best dropped)."""
+    beams: dict[str, tuple[float, float]] = {"": (1.0, 0.0)}  # prefix -> (ends in blank, ends in a digit)
+    for row in probs:
+        symbols = [s for s in range(11) if row[s] > 1e-4]
+        grown: dict[str, list[float]] = {}
+        for prefix, (blank, digit) in beams.items():
+            for s in symbols:
+                p = float(row[s])
+                if s == 0:
+                    grown.setdefault(prefix, [0.0, 0.0])[0] += (blank + digit) * p
+                    continue
+                char = str(s - 1)
+                longer = grown.setdefault(prefix + char, [0.0, 0.0])
+                if prefix.endswith(char):
+                    longer[1] += blank * p
+                    grown.setdefault(prefix, [0.0, 0.0])[1] += digit * p
+                else:
+                    longer[1] += (blank + digit) * p
+        ranked = sorted(grown.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:DIGIT_BEAMS]
+        beams = {prefix: (b, d) for prefix, (b, d) in ranked}
+    total = sorted(((prefix, b + d) for prefix, (b, d) in beams.items() if prefix), key=lambda kv: -kv[1])
+    if not total:
+        return ()
+    best = total[0][1]
+    return tuple((prefix, p) for prefix, p in total if p >= DIGIT_MIN_SHARE * best)
 
 
 def _bgr(image: Image) -> Image:

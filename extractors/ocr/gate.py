@@ -17,12 +17,19 @@ otherwise (issue 14: never a wrong value silently).
    ``ocr_conflict`` (the reading stays in ``raw``). One misread digit in table 三 fails its row
    rule (A3) and its column rule (A1 or A2), so it cannot pass unnoticed; table 二 has no rules,
    its values are guarded by the recogniser's confidence alone.
+
+Before step 4, where rules fail on the first readings, the recogniser's other digit readings
+(``OcrProvenance.alternatives``) may replace some: only the one combination every rule concerned
+accepts, each changed cell confirmed twice (:mod:`gongkai.extractors.ocr.choice`). Such a value
+has flag ``ocr_chosen`` (the first reading stays in ``raw``) and must then pass steps 2–4 as an
+unsure reading: every equation it is part of must hold.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from gongkai.extractors.ocr.choice import choose
 from gongkai.model.document import OcrProvenance
 from gongkai.model.result import CellValue
 from gongkai.schemas.rules import equations
@@ -36,6 +43,10 @@ _RUN_MARK = " run "
 
 def _cell_key(locator: str) -> str:
     return locator.split(_RUN_MARK, 1)[0]
+
+
+def _numbers(texts: tuple[str, ...]) -> list[float]:
+    return [float(t) for t in texts if t.isascii() and t.isdigit()]
 
 
 def is_ocr_value(cell: CellValue, ocr: OcrProvenance) -> bool:
@@ -61,6 +72,17 @@ def gate_cells(cells: list[CellValue], template: str, ocr: OcrProvenance) -> lis
                 pending.add(i)
     layout = template if template in ("F2021", "F2019") else "F2021"
     index = {c.cell: i for i, c in enumerate(out)}
+    # cells read as something else than a number ("300.1") join the choice with their digit readings
+    unread = {i for i, c in enumerate(out) if i not in read and is_ocr_value(c, ocr) and c.flag == "unreadable"
+              and c.locator in ocr.alternatives}
+    chosen = choose({out[i].cell: out[i].value for i in read | unread},
+                    {out[i].cell: _numbers(ocr.alternatives.get(out[i].locator, ())) for i in read | unread},
+                    equations(layout))
+    for code, value in chosen.items():
+        i = index[code]
+        out[i] = replace(out[i], value=value, flag="ocr_chosen")
+        read.add(i)
+        pending.add(i)
     eqs = [(eq, [index[code] for code in eq.codes if code in index]) for eq in equations(layout)]
     in_rules = {i for _eq, members in eqs for i in members}
     while True:  # a value nulled here no longer confirms the others of its equations: repeat

@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from gongkai.extractors.cjk_spacing import join_fragments
-from gongkai.extractors.ocr.engine import OcrEngine
+from gongkai.extractors.ocr.engine import NumberReading, OcrEngine
 from gongkai.extractors.ocr.image import Gray, PageImage, binarise, line_masks
 from gongkai.extractors.readers.pdf_layout import Edge
 from gongkai.extractors.readers.pdf_tables import (
@@ -31,6 +31,12 @@ from gongkai.extractors.readers.pdf_tables import (
 
 # Ink components smaller than this many pixels are scan noise (a printed full stop is larger at 150 dpi).
 MIN_INK_AREA = 6
+
+# Small ink this close (pixels) to larger ink is a broken piece of a thin stroke, not noise.
+SPECK_REACH = 3
+
+# Gray below this (0–255) next to the ink is a faint stroke of the same characters.
+FAINT_LEVEL = 215
 
 # Pixels trimmed off each side of a cell image (what remains of the ruling lines).
 CELL_INSET = 2
@@ -56,14 +62,27 @@ _CONFUSABLE = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0", "
 _DIGIT_LIKE = re.compile(r"[0-9IlO|oD]+")
 _LETTERS_ONLY = re.compile(r"[Il|]{2,}|[Oo]")
 
+# A reading made only of these (digits and the Latin letters, brackets and strokes a recogniser
+# puts for thin digits: "6]" for 61, "N" for 8, "Ⅱ" for 11) is a number cell read badly; its
+# digit-only reading is used instead (no CJK, no placeholder such as —, /, 无).
+_NUMBER_LIKE = re.compile(r"[0-9A-Za-z\[\]|!()ⅠⅡⅢ]{1,8}")
+
+_DIGITS = re.compile(r"[0-9]+")
+
+# Digit readings kept as alternatives: at most this many, each at least this probable.
+MAX_ALTERNATIVES = 6
+MIN_ALTERNATIVE_P = 0.01
+
 
 @dataclass(slots=True)
 class CellRead:
-    """How one cell was read: the text, the lowest line confidence, whether ink was seen."""
+    """How one cell was read: the text, the lowest line confidence, whether ink was seen, and the
+    recogniser's other digit readings of a number cell (most probable first) for the OCR gate."""
 
     text: str
     score: float
     ink: bool
+    alternatives: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -141,8 +160,12 @@ def _clean_ink(binary: Gray) -> Gray:
     return np.asarray(keep[labels], dtype=np.uint8)
 
 
-def _cell_image(image: PageImage, rules: Gray, box: BBox) -> tuple[Gray, Gray] | None:
-    """The cell's gray image (ruling lines whitened) cut to its ink, and that ink; None if empty."""
+def cell_image(image: PageImage, rules: Gray, box: BBox) -> tuple[Gray, Gray] | None:
+    """The cell's gray image (ruling lines whitened) cut to its ink, and that ink; None if empty.
+
+    Lone noise specks are whitened; the crop keeps the strokes next to the ink that are fainter
+    than the ink threshold: a thin serif 4 scanned at 150 dpi keeps only its stem above the
+    threshold, and a crop cut to the stem alone reads "1" (447 → 147) with full confidence."""
     s = image.scale
     height, width = image.gray.shape
     x0 = max(0, int(box[0] * s) + CELL_INSET)
@@ -156,10 +179,15 @@ def _cell_image(image: PageImage, rules: Gray, box: BBox) -> tuple[Gray, Gray] |
     gray[lines > 0] = 255
     dark = binarise_crop(gray)
     ink = _clean_ink(dark)
-    gray[(dark > 0) & (ink == 0)] = 255  # noise specks become paper
+    near_ink = cv2.dilate(ink, np.ones((2 * SPECK_REACH + 1, 2 * SPECK_REACH + 1), np.uint8))
+    gray[(dark > 0) & (near_ink == 0)] = 255  # lone noise specks become paper (not the bits of a thin stroke)
     ys, xs = np.nonzero(ink)
     if len(ys) == 0:
         return None
+    # strokes fainter than the ink threshold next to the ink (a thin 4's diagonal and bar) stay in the crop
+    reach = max(SPECK_REACH, int(ys.max() - ys.min()) // 2)
+    around = cv2.dilate(ink, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
+    ys, xs = np.nonzero((ink > 0) | ((around > 0) & (gray < FAINT_LEVEL)))
     top, bottom, left, right = int(ys.min()), int(ys.max()) + 1, int(xs.min()), int(xs.max()) + 1
     crop = gray[top:bottom, left:right]
     height, width = crop.shape
@@ -190,7 +218,7 @@ def read_cells(image: PageImage, rules: Gray, grids: list[PageGrid], engine: Ocr
     single: list[tuple[GridCell, Gray]] = []
     for grid in grids:
         for cell in grid.cells:
-            cut = _cell_image(image, rules, cell.bbox)
+            cut = cell_image(image, rules, cell.bbox)
             if cut is None:
                 out.reads[cell.bbox] = CellRead("", 1.0, False)
                 continue
@@ -202,8 +230,24 @@ def read_cells(image: PageImage, rules: Gray, grids: list[PageGrid], engine: Ocr
             cell.text = join_fragments(ln.text for ln in found)
             score = min((ln.score for ln in found), default=0.0)
             out.reads[cell.bbox] = CellRead(cell.text, score, True)
-    readings = engine.read([crop for _cell, crop in single])
+    readings = engine.read_numbers([crop for _cell, crop in single])
     for (cell, _crop), reading in zip(single, readings, strict=True):
-        cell.text = as_digits(reading.text.strip())
-        out.reads[cell.bbox] = CellRead(cell.text, reading.score, True)
+        read = number_read(reading)
+        cell.text = read.text
+        out.reads[cell.bbox] = read
     return out
+
+
+def number_read(reading: NumberReading) -> CellRead:
+    """A single-line cell's reading: the text as read, or — when it looks like a badly read number
+    (``6]``, ``N``) — its most probable digit string with that string's probability as the score;
+    a number's other digit readings become its alternatives."""
+    text = as_digits(reading.text.strip())
+    score = reading.score
+    digits = [(d, p) for d, p in reading.digits if p >= MIN_ALTERNATIVE_P]
+    if not _DIGITS.fullmatch(text):
+        if not (_NUMBER_LIKE.fullmatch(text) and digits):  # kept as read ("300.1", "—", a label)
+            return CellRead(text, score, True, tuple(d for d, _p in digits[:MAX_ALTERNATIVES]))
+        text, score = digits[0][0], min(score, digits[0][1])
+    alternatives = tuple(d for d, _p in digits if d != text)
+    return CellRead(text, score, True, alternatives[:MAX_ALTERNATIVES])

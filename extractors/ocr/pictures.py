@@ -41,6 +41,7 @@ class PictureRead:
     blocks: list[Block] = field(default_factory=list)
     cells: set[str] = field(default_factory=set)
     unsure: dict[str, str] = field(default_factory=dict)
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
     skipped: str | None = None  # why the picture was not read (too small, no grid, not an image)
     unreadable: bool = False  # skipped because it could not be decoded (not merely not a table)
 
@@ -139,6 +140,8 @@ def read_picture(picture: Picture, data: bytes, first_table: int, engine: OcrEng
             read = page.reads.get(c.bbox)
             if read is None or not read.ink:
                 continue
+            if read.alternatives:
+                out.alternatives[key] = read.alternatives
             if not read.text:
                 out.unsure[key] = UNSURE_NO_TEXT
             elif read.score < options.ocr.min_confidence:

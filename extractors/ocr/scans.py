@@ -78,6 +78,8 @@ class ScanReader:
                 read = self.reads.get((block.locator.page, bbox)) if bbox is not None else None
                 if read is None or not read.ink:
                     continue
+                if read.alternatives:
+                    out.alternatives[cell.locator.describe()] = read.alternatives
                 if not read.text:
                     out.unsure[cell.locator.describe()] = UNSURE_NO_TEXT
                 elif read.score < self.options.min_confidence:

@@ -93,6 +93,7 @@ def read_pictures(document: Document, result: ReportResult, options: PictureOpti
         next_table += sum(1 for block in read.blocks if isinstance(block, TableBlock))
         provenance.cells |= read.cells
         provenance.unsure.update(read.unsure)
+        provenance.alternatives.update(read.alternatives)
         inserts.append((picture.position, read.blocks))
     if unread:
         result.add_error("pictures", "ocr_budget_spent",

@@ -137,12 +137,15 @@ class OcrProvenance:
     ``pages`` are the PDF pages read by OCR (every value on them was); ``cells`` the
     :meth:`Locator.describe` of other table cells read by OCR (tables pasted as pictures in Word
     and HTML reports). ``unsure`` maps the locator of a table cell read by OCR to why its reading
-    is not certain (low confidence, ink but no text); such a value is never used.
+    is not certain (low confidence, ink but no text); such a value is never used unconfirmed.
+    ``alternatives`` maps the same locators to the recogniser's other digit readings of the cell
+    (most probable first), among which the gate may choose the one combination every rule accepts.
     """
 
     pages: set[int] = field(default_factory=set)
     unsure: dict[str, str] = field(default_factory=dict)
     cells: set[str] = field(default_factory=set)
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -105,6 +105,8 @@ CELL_FLAGS: dict[str, str] = {
     "header_mismatch": "the printed column headers disagree with the columns' positions in a way that cannot "
                        "be resolved, so the value is not set",
     "ocr": "the value was read by OCR from a scanned page and no arithmetic rule it is part of fails",
+    "ocr_chosen": "read by OCR; the recogniser gave several readings and the value is the only combination "
+                  "of them under which every arithmetic rule concerned holds (the first reading kept in raw)",
     "ocr_conflict": "read by OCR, but an arithmetic rule of its scope fails: value nulled (the read kept in raw)",
     "ocr_unsure": "read by OCR with low confidence (or ink without a reading): value nulled (the read kept in raw)",
     "damaged_text": "a character near the cell (in its row, or within 300 characters in a text dump) could "

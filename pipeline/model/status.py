@@ -4,7 +4,7 @@
 
 - the report year and the issuer are known;
 - tables 二, 三 and 四 were all found, and at least one cell holds a number;
-- every cell was *read*: it holds a number (clean, or flagged ``annotated`` / ``signed`` / ``resolved_by_prose`` / ``ocr``, whose
+- every cell was *read*: it holds a number (clean, or flagged ``annotated`` / ``signed`` / ``resolved_by_prose`` / ``ocr`` / ``ocr_chosen``, whose
   value is the printed number), or the report printed a blank or a placeholder there (flags
   ``blank``, ``dash``: read as printed). A cell with any other flag — ``ambiguous``,
   ``unreadable``, ``not_found``, ``header_mismatch``, or a flag added later — is not read;
@@ -37,7 +37,7 @@ _REASONS: tuple[Reason, ...] = (
     Reason("table_absent", "table 二, 三 or 四 was not found in the document"),
     Reason("cells_unread", "some cell was not read: flagged ambiguous, unreadable, not_found, "
                            "header_mismatch, ocr_conflict, ocr_unsure (any flag other than blank, dash, annotated, signed, "
-                           "resolved_by_prose, ocr)"),
+                           "resolved_by_prose, ocr, ocr_chosen)"),
     Reason("checks_failed", "an assessable arithmetic check (A1–A6) fails"),
     Reason("no_values", "no cell of tables 二–四 holds a number (tables absent or unread, or an "
                         "unfilled template)"),
@@ -48,7 +48,8 @@ REASONS: dict[str, Reason] = {r.code: r for r in _REASONS}
 # Flags of a cell that was read: a printed blank or placeholder (value null), or a number kept as
 # printed with a note (value set). Any other flag means the cell was not read.
 READ_BLANK_FLAGS: frozenset[str] = frozenset({"blank", "dash"})
-READ_VALUE_FLAGS: frozenset[str] = frozenset({"annotated", "signed", "resolved_by_prose", "ocr"})
+READ_VALUE_FLAGS: frozenset[str] = frozenset({"annotated", "signed", "resolved_by_prose", "ocr",
+                                             "ocr_chosen"})
 
 
 def cell_is_read(value: float | None, flag: str | None) -> bool:
