@@ -3,7 +3,9 @@
 A crawler dump prints "规范性文件898989" for 89 | 89 | 89 and "行政处罚26480430" for 2648 | 0 | 430.
 ``split_candidates`` enumerates every way to cut a run into the row's values (numbers are printed
 without leading zeros; only 本年增/减 cells may carry a sign; only amount cells a decimal point),
-keeping those that satisfy the row's own sums. ``narrow`` then applies rules across rows (column
+keeping those that satisfy the row's own sums. The search walks from the last value back (a row's
+total comes after its parts, so it is set first and bounds what the parts may still add up to);
+it is complete: the bounds only skip cuts that cannot satisfy a sum. ``narrow`` then applies rules across rows (column
 sums) until nothing changes. A cell is known only when every remaining reading agrees on it;
 otherwise it is null with flag ``ambiguous``. Never guess.
 
@@ -76,89 +78,197 @@ def split_candidates(run: str, specs: Sequence[SlotSpec], sums: Sequence[RowSum]
 
     With ``blanks`` a value may also be empty (None, counted as 0 in the sums). A ``|`` in the run
     is a boundary no value crosses. Raises TooManyReadings past ``limit`` explored partial readings.
+    Readings come in the order of their cuts (from the left, a blank before any printed value).
     """
     text = clean_run(run)
     k = len(specs)
-    patterns = [s.pattern() for s in specs]
-    checks_at: dict[int, list[RowSum]] = {}
-    for rule in sums:
-        checks_at.setdefault(max((*rule.parts, rule.total)), []).append(rule)
-    out: list[Reading] = []
-    values: list[float | None] = [None] * k
-    explored = 0
+    if k == 0 or not text:
+        return []
+    return _Walk(text, specs, sums, limit, blanks).readings(run)
 
-    def ok_at(j: int) -> bool:
-        for rule in checks_at.get(j, ()):
+
+class _Walk:
+    """The search behind ``split_candidates``: values from the last one back to the first.
+
+    A row total comes after its parts, so walking backwards sets the total first; with unsigned
+    whole-number parts, what the total leaves then bounds the parts still to come (no part above
+    it, no more than the digits left can make, at least what the digits left must make), which
+    prunes almost every cut. Walks that found nothing are remembered by their state (the position
+    and the open sums' partial values).
+    """
+
+    def __init__(self, text: str, specs: Sequence[SlotSpec], sums: Sequence[RowSum],
+                 limit: int, blanks: bool) -> None:
+        self.text = text
+        self.run = text
+        k = self.k = len(specs)
+        self.patterns = [s.pattern() for s in specs]
+        self.plain = [not s.signed and not s.decimal for s in specs]
+        self.sums = tuple(sums)
+        self.limit = limit
+        self.blanks = blanks
+        rules = range(len(self.sums))
+        first = [min((*r.parts, r.total)) for r in self.sums]
+        self.checked_at = [[i for i in rules if first[i] == j] for j in range(k)]  # all values set
+        self.open_at = [[i for i in rules if first[i] <= j] for j in range(k)]
+        self.part_of = [[i for i in rules for p in self.sums[i].parts if p == j] for j in range(k)]
+        self.total_of = [[i for i in rules if self.sums[i].total == j] for j in range(k)]
+        # rules whose parts are unsigned whole numbers bound those parts once the total is set
+        self.bounded = [i for i in rules if all(self.plain[p] for p in self.sums[i].parts)]
+        self.bounds_of = [[i for i in self.bounded if j in self.sums[i].parts] for j in range(k)]
+        # the rule that takes every value 0..j as a part, if any (its parts then take all digits left)
+        self.only_rule: list[int | None] = [
+            next((i for i in self.bounded if set(self.sums[i].parts) == set(range(j + 1))
+                  and len(self.sums[i].parts) == j + 1), None) for j in range(k)]
+        self.chars = [0]  # non-boundary characters in text[:i]
+        # the digits of text[:i] read as one number (None once a sign or point is among them)
+        self.whole: list[int | None] = [0]
+        for ch in text:
+            self.chars.append(self.chars[-1] + (ch != BOUNDARY))
+            last = self.whole[-1]
+            if ch != BOUNDARY:
+                last = last * 10 + int(ch) if last is not None and ch.isdecimal() else None
+            self.whole.append(last)
+        self.values: list[float | None] = [None] * k
+        self.ends: list[int | None] = [None] * k
+        self.part_sum = [0.0] * len(self.sums)
+        self.saved: list[list[float]] = [[] for _ in range(k)]
+        self.total: list[float | None] = [None] * len(self.sums)
+        self.found: list[tuple[tuple[int, ...], Reading]] = []
+        self.dead: set[tuple[object, ...]] = set()
+        self.explored = 0
+
+    def readings(self, run: str) -> list[Reading]:
+        self.run = run
+        self.walk(len(self.text), self.k - 1)
+        self.found.sort(key=lambda item: item[0])
+        return [reading for _cuts, reading in self.found]
+
+    def set(self, j: int, value: float | None, end: int | None) -> None:
+        self.values[j], self.ends[j] = value, end
+        number = _zero(value)
+        self.saved[j] = [self.part_sum[i] for i in self.part_of[j]]
+        for i in self.part_of[j]:
+            self.part_sum[i] += number
+        for i in self.total_of[j]:
+            self.total[i] = number  # set (a blank total counts as 0)
+
+    def unset(self, j: int) -> None:
+        self.values[j], self.ends[j] = None, None
+        for i, before in zip(self.part_of[j], self.saved[j], strict=True):
+            self.part_sum[i] = before  # restored, not subtracted: no rounding drift
+        for i in self.total_of[j]:
+            self.total[i] = None
+
+    def cap(self, j: int) -> float | None:
+        """The largest value slot ``j`` may take under the bounded rules (None: no bound)."""
+        best: float | None = None
+        for i in self.bounds_of[j]:
+            total = self.total[i]
+            if total is not None:
+                left = total - self.part_sum[i]
+                if best is None or left < best:
+                    best = left
+        return best
+
+    def fits(self, pos_end: int, j: int) -> bool:
+        """Whether text[:pos_end] can still be cut into values 0..j under the set totals."""
+        whole = self.whole[pos_end]
+        for i in self.bounded:
+            total = self.total[i]
+            if total is None:
+                continue
+            left = total - self.part_sum[i]
+            if left < -1e-9:
+                return False
+            if whole is not None and left > whole * (1 + 1e-12) + 0.5:
+                return False  # pieces of a digit string never add up to more than the string
+        i_only = self.only_rule[j]
+        if i_only is not None and (total := self.total[i_only]) is not None:
+            # every digit left goes to this rule's parts, so some of them are long
+            count = self.chars[pos_end]
+            q, r = divmod(count, j + 1)
+            low = r * 10 ** q + (j + 1 - r) * (10 ** (q - 1) if q >= 2 else 0) if q >= 1 else 0
+            if total - self.part_sum[i_only] < low * (1 - 1e-12) - 0.5:
+                return False
+        room = 0
+        for i in range(j + 1):
+            cap = self.cap(i) if self.plain[i] else None
+            if cap is None:
+                return True
+            room += len(str(int(cap)))
+        return self.chars[pos_end] <= room
+
+    def ok_at(self, j: int) -> bool:
+        values = self.values
+        for i in self.checked_at[j]:
+            rule = self.sums[i]
             if abs(sum(_zero(values[p]) for p in rule.parts) - _zero(values[rule.total])) > 1e-9:
                 return False
         return True
 
-    tail_sum = any(r.total == k - 1 and set(r.parts) == set(range(k - 1)) for r in sums)
-    per_value = 0 if blanks else 1
-    dead: set[tuple[object, ...]] = set()  # states from which no reading was found
-
-    def state(pos: int, j: int) -> tuple[object, ...]:
-        """What the rest of a walk depends on: the position, and the open sums' partial values."""
-        key: list[object] = [pos, j]
-        for rule in sums:
-            if max((*rule.parts, rule.total)) >= j:
-                key.append(sum(_zero(values[p]) for p in rule.parts if p < j))
-                key.append(_zero(values[rule.total]) if rule.total < j else None)
-        return tuple(key)
-
-    def walk(pos: int, j: int) -> None:
-        key = state(pos, j)
-        if key in dead:
+    def walk(self, pos_end: int, j: int) -> None:
+        if j < 0:
+            if pos_end == 0:
+                self.record()
             return
-        found = len(out)
-        search(pos, j)
-        if len(out) == found:
-            dead.add(key)
-
-    def search(pos: int, j: int) -> None:
-        nonlocal explored
-        explored += 1
-        if explored > limit:
-            raise TooManyReadings(run)
-        while pos < len(text) and text[pos] == BOUNDARY:
-            pos += 1
-        remaining = k - j
-        if tail_sum and 0 < j < k - 1:
-            # the last value is the sum of the others, so it has at least as many digits as the sum so far
-            partial = int(sum(_zero(v) for v in values[:j]))
-            if len(text) - pos < (k - 1 - j) * per_value + (len(str(partial)) if partial or not blanks else 0):
-                return
-        if blanks:
-            values[j] = None
-            if j == k - 1:
-                if pos == len(text) and ok_at(j):
-                    out.append(tuple(values))
-            elif ok_at(j):
-                walk(pos, j + 1)
-        if j == k - 1:
-            piece = text[pos:]
-            if piece and patterns[j].fullmatch(piece):
-                values[j] = float(piece)
-                if ok_at(j):
-                    out.append(tuple(values))
+        key = (pos_end, j, *(self.part_sum[i] for i in self.open_at[j]), *(self.total[i] for i in self.open_at[j]))
+        if key in self.dead:
             return
-        for end in range(pos + 1, len(text) - (remaining - 1) * per_value + 1):
-            piece = text[pos:end]
-            if BOUNDARY in piece:
+        before = len(self.found)
+        self.search(pos_end, j)
+        if len(self.found) == before:
+            self.dead.add(key)
+
+    def record(self) -> None:
+        """Keep the current reading, keyed by its cuts as read from the left."""
+        cuts: list[int] = []
+        pos = 0
+        text = self.text
+        for end in self.ends:
+            while pos < len(text) and text[pos] == BOUNDARY:
+                pos += 1
+            if end is not None:
+                pos = end
+            cuts.append(pos)
+        self.found.append((tuple(cuts), tuple(self.values)))
+
+    def search(self, pos_end: int, j: int) -> None:
+        self.explored += 1
+        if self.explored > self.limit:
+            raise TooManyReadings(self.run)
+        text = self.text
+        while pos_end > 0 and text[pos_end - 1] == BOUNDARY:
+            pos_end -= 1
+        if not self.fits(pos_end, j):
+            return
+        if self.blanks:
+            self.set(j, None, None)
+            if self.ok_at(j):
+                self.walk(pos_end, j - 1)
+            self.unset(j)
+        plain = self.plain[j]
+        cap = self.cap(j) if plain else None
+        pattern = self.patterns[j]
+        lowest = 0 if j == 0 else (0 if self.blanks else j)  # leave a character for each earlier value
+        highest = 0 if j == 0 else pos_end - 1  # the first value takes all that is left
+        for start in range(highest, lowest - 1, -1) if j else (0,):
+            if start >= pos_end:
                 break
-            if not patterns[j].fullmatch(piece):
-                digits = piece.lstrip("+-")
-                if len(digits) >= 2 and digits[0] == "0" and digits[1].isdigit():
-                    break  # a leading zero only gets worse
+            ch = text[start]
+            if j and (ch == BOUNDARY or (plain and not ch.isdecimal())):
+                break
+            piece = text[start:pos_end]
+            if cap is not None and plain and piece.isdecimal() and int(piece) > cap + 1e-9:
+                if j:
+                    break  # a digit more on the left only makes it larger
                 continue
-            values[j] = float(piece)
-            if ok_at(j):
-                walk(end, j + 1)
-
-    if k == 0 or not text:
-        return []
-    walk(0, 0)
-    return out
+            if not pattern.fullmatch(piece):
+                continue
+            self.set(j, float(piece), pos_end)
+            if self.ok_at(j):
+                self.walk(start, j - 1)
+            self.unset(j)
 
 
 def _key(value: float) -> float:
