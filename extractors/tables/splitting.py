@@ -44,6 +44,9 @@ class SlotSpec:
         return _DECIMAL if self.decimal else _INT
 
 
+PLAIN = SlotSpec()  # a whole number without sign (made once: a frozen dataclass is slow to build)
+
+
 @dataclass(frozen=True, slots=True)
 class RowSum:
     """values[parts] sum to values[total] (indexes into one row)."""
