@@ -65,12 +65,14 @@ def rows_from_grid(table: TableBlock) -> list[RowRecord]:
         if not row:
             continue
         last_label = -1
-        for index, cell in enumerate(row):
-            if cell.text.strip() and not looks_numeric(cell.text):
+        for index in range(len(row) - 1, -1, -1):  # the last label cell: values come after it
+            text = row[index].text
+            if text.strip() and not looks_numeric(text):
                 last_label = index
+                break
         label = " ".join(c.text.strip() for c in row[: last_label + 1] if c.text.strip())
         values = [ValueSlot(c.text, c.locator) for c in row[last_label + 1:]]
-        records.append(RowRecord(label=label, values=values, locator=row[0].locator, cells=row))
+        records.append(RowRecord(label, values, row[0].locator, False, row))
     return records
 
 

@@ -314,6 +314,8 @@ def narrow(readings: dict[str, list[Reading]], rules: Sequence[ColumnRule]) -> d
     one column, so each row's readings are projected onto that column's values (blank = 0).
     """
     current = {row: list(options) for row, options in readings.items()}
+    if all(len(options) <= 1 for options in current.values()):
+        return current  # nothing to choose between (a table read from its grid)
     usable = [r for r in rules if all(row in current for row, _ in r.terms)]
     changed = True
     while changed:
