@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 Reading = tuple[float | None, ...]
 
@@ -90,6 +91,35 @@ def split_candidates(run: str, specs: Sequence[SlotSpec], sums: Sequence[RowSum]
     return _Walk(text, specs, sums, limit, blanks).readings(run)
 
 
+_Layout = tuple[list[re.Pattern[str]], list[bool], list[list[int]], list[list[int]], list[list[int]],
+                list[list[int]], list[int], list[list[int]], list[int | None]]
+
+
+@lru_cache(maxsize=256)
+def _layout(specs: tuple[SlotSpec, ...], sums: tuple[RowSum, ...]) -> _Layout:
+    """What the walk needs to know of a row's values and sums (the same for every run of a row):
+    patterns, which values are plain whole numbers, the rules to check when value j is set (all
+    their values set then), the rules still open at j, the rules j is a part / the total of, the
+    rules that bound their parts, the bounding rules j is a part of, and the rule that takes every
+    value 0..j as its parts (its parts then take all digits left), if any."""
+    k = len(specs)
+    patterns = [s.pattern() for s in specs]
+    plain = [not s.signed and not s.decimal for s in specs]
+    rules = range(len(sums))
+    first = [min((*r.parts, r.total)) for r in sums]
+    checked_at = [[i for i in rules if first[i] == j] for j in range(k)]
+    open_at = [[i for i in rules if first[i] <= j] for j in range(k)]
+    part_of = [[i for i in rules for p in sums[i].parts if p == j] for j in range(k)]
+    total_of = [[i for i in rules if sums[i].total == j] for j in range(k)]
+    # rules whose parts are unsigned whole numbers bound those parts once the total is set
+    bounded = [i for i in rules if all(plain[p] for p in sums[i].parts)]
+    bounds_of = [[i for i in bounded if j in sums[i].parts] for j in range(k)]
+    only_rule: list[int | None] = [
+        next((i for i in bounded if set(sums[i].parts) == set(range(j + 1)) and len(sums[i].parts) == j + 1), None)
+        for j in range(k)]
+    return patterns, plain, checked_at, open_at, part_of, total_of, bounded, bounds_of, only_rule
+
+
 class _Walk:
     """The search behind ``split_candidates``: values from the last one back to the first.
 
@@ -105,24 +135,11 @@ class _Walk:
         self.text = text
         self.run = text
         k = self.k = len(specs)
-        self.patterns = [s.pattern() for s in specs]
-        self.plain = [not s.signed and not s.decimal for s in specs]
         self.sums = tuple(sums)
         self.limit = limit
         self.blanks = blanks
-        rules = range(len(self.sums))
-        first = [min((*r.parts, r.total)) for r in self.sums]
-        self.checked_at = [[i for i in rules if first[i] == j] for j in range(k)]  # all values set
-        self.open_at = [[i for i in rules if first[i] <= j] for j in range(k)]
-        self.part_of = [[i for i in rules for p in self.sums[i].parts if p == j] for j in range(k)]
-        self.total_of = [[i for i in rules if self.sums[i].total == j] for j in range(k)]
-        # rules whose parts are unsigned whole numbers bound those parts once the total is set
-        self.bounded = [i for i in rules if all(self.plain[p] for p in self.sums[i].parts)]
-        self.bounds_of = [[i for i in self.bounded if j in self.sums[i].parts] for j in range(k)]
-        # the rule that takes every value 0..j as a part, if any (its parts then take all digits left)
-        self.only_rule: list[int | None] = [
-            next((i for i in self.bounded if set(self.sums[i].parts) == set(range(j + 1))
-                  and len(self.sums[i].parts) == j + 1), None) for j in range(k)]
+        (self.patterns, self.plain, self.checked_at, self.open_at, self.part_of, self.total_of,
+         self.bounded, self.bounds_of, self.only_rule) = _layout(tuple(specs), self.sums)
         self.chars = [0]  # non-boundary characters in text[:i]
         # the digits of text[:i] read as one number (None once a sign or point is among them)
         self.whole: list[int | None] = [0]
