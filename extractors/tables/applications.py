@@ -176,6 +176,12 @@ def _value_slots(record: RowRecord, subtotal_at: int | None) -> list[ValueSlot] 
 
 
 @cache
+def _cell_codes(row: str) -> tuple[str, ...]:
+    """The cell codes of a row of 三, one per applicant column."""
+    return tuple(f"{row}@{col}" for col in T3_COLUMNS)
+
+
+@cache
 def column_rules(template: str) -> tuple[ColumnRule, ...]:
     """Rules A1 and A2 (one equation per column) as column rules over the rows of 三."""
     rules: list[tuple[int, str, ColumnRule]] = []
@@ -203,7 +209,7 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
         record = bound.get(code)
         if record is None:
             continue
-        codes = [f"{code}@{col}" for col in T3_COLUMNS]
+        codes = _cell_codes(code)
         if record.run:
             options = run_readings(record, spec, [_ROW_SUM], limit)
             if options is not None:
@@ -238,7 +244,7 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
             readings[code] = [tuple(float(c.value) for c in cells if c.value is not None)]
     narrowed = narrow(readings, column_rules(template))
     for code in expected:
-        codes = [f"{code}@{col}" for col in T3_COLUMNS]
+        codes = _cell_codes(code)
         if code in grid_cells:
             outcome.cells.extend(grid_cells[code])
         elif code in narrowed:

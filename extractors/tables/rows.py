@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gongkai.extractors.labels import compact
 from gongkai.extractors.numbers import is_footnote_mark, looks_numeric
@@ -38,7 +39,12 @@ class RowRecord:
 
     @property
     def has_numbers(self) -> bool:
-        return any(any(ch.isdigit() for ch in v.raw) for v in self.values)
+        return any(_has_digit(v.raw) for v in self.values)
+
+
+@lru_cache(maxsize=8192)
+def _has_digit(raw: str) -> bool:
+    return any(ch.isdigit() for ch in raw)
 
 
 # Applicant column headers of table 三; a grid with most of them down its first columns is transposed.
