@@ -100,6 +100,7 @@ def codes_for(table: str, template: str) -> tuple[str, ...]:
     return tuple(c.code for c in _load() if c.table == table and template in c.templates)
 
 
+@cache
 def unit_of(code: str) -> str:
     unit = code_index()[code].unit
     return "元" if unit.startswith("as printed") else unit

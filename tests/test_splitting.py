@@ -11,6 +11,7 @@ from gongkai.extractors.tables.splitting import (
     SlotSpec,
     TooManyReadings,
     agreed_values,
+    clean_run,
     narrow,
     split_candidates,
 )
@@ -73,3 +74,50 @@ def test_rule_that_would_empty_a_row_is_not_applied() -> None:
     readings = {"a": [(1.0,), (2.0,)], "t": [(9.0,)]}
     rules = [ColumnRule(0, (("t", 1), ("a", -1)))]
     assert narrow(readings, rules)["a"] == [(1.0,), (2.0,)]
+
+
+def _every_reading(run: str, specs: list[SlotSpec], sums: list[RowSum], blanks: bool) -> list[tuple[float | None, ...]]:
+    """Brute force: every cut of the cleaned run (blanks as empty pieces), in cut order from the left."""
+    from itertools import combinations_with_replacement, pairwise
+
+    text = clean_run(run)
+    out: list[tuple[float | None, ...]] = []
+    if not text:
+        return out  # nothing to read
+    for cuts in combinations_with_replacement(range(len(text) + 1), len(specs) - 1):
+        bounds = (0, *cuts, len(text))
+        pieces = [text[a:b].strip("|") for a, b in pairwise(bounds)]
+        if any("|" in p for p in pieces) or (not blanks and not all(pieces)):
+            continue
+        if not all(not p or spec.pattern().fullmatch(p) for p, spec in zip(pieces, specs, strict=True)):
+            continue
+        values = tuple(float(p) if p else None for p in pieces)
+        if all(abs(sum(values[i] or 0 for i in s.parts) - (values[s.total] or 0)) <= 1e-9 for s in sums):
+            out.append(values)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("0123456789|"), min_size=1, max_size=9), st.integers(1, 5), st.booleans(),
+       st.booleans(), st.booleans())
+def test_readings_are_every_cut_that_fits(chars: list[str], k: int, blanks: bool, with_sum: bool, signed: bool) -> None:
+    """The pruned search finds exactly the readings a brute force over every cut finds."""
+    run = "".join(chars)
+    specs = [SlotSpec(signed=signed and i == 0) for i in range(k)]
+    sums = [RowSum(parts=tuple(range(k - 1)), total=k - 1)] if with_sum and k > 1 else []
+    got = split_candidates(run, specs, sums, 10**6, blanks=blanks)
+    assert len(got) == len(set(got))
+    assert set(got) == set(_every_reading(run, specs, sums, blanks))
+
+
+def test_long_runs_are_read_within_the_limit() -> None:
+    """Runs that once ran past 50,000 explored readings (walked from the total back, they do not)."""
+    assert split_candidates("1771561481792291511040", [INT] * 7, [ROW_SUM], 50_000, blanks=True) == [
+        (177.0, 156.0, 148.0, 179.0, 229.0, 151.0, 1040.0)]
+    readings = split_candidates("30230404111062931169212793", [INT] * 7, [ROW_SUM], 50_000, blanks=True)
+    assert readings and all(r[0] == 3023.0 for r in readings)
+    # 36 digits: the total leaves the same remainder by 9 as the digits before it, which rules out
+    # most totals before any part is cut
+    (reading,) = split_candidates("153782636041129185083045823787155620", [INT] * 7, [ROW_SUM], 50_000,
+                                  blanks=True)
+    assert sum(v or 0 for v in reading[:6]) == reading[6]

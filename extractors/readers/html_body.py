@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -96,8 +97,13 @@ def _has_chrome_name(element: etree._Element) -> bool:
     ident = element.get("id")
     if css_class is None and ident is None:
         return False
-    names = f"{css_class or ''} {ident or ''}".lower()
-    return any(word in CHROME_WORDS for word in _WORD_SPLIT.split(names) if word)
+    return _names_say_chrome(f"{css_class or ''} {ident or ''}")
+
+
+@lru_cache(maxsize=4096)
+def _names_say_chrome(names: str) -> bool:
+    """Whether class and id names hold a chrome word (cached: a page repeats its class names)."""
+    return any(word in CHROME_WORDS for word in _WORD_SPLIT.split(names.lower()) if word)
 
 
 def _is_hidden(element: etree._Element) -> bool:

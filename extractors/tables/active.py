@@ -8,6 +8,8 @@ Table 二 has no sums, so run-together digits are split only when a single readi
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from gongkai.extractors.labels import match_key
 from gongkai.extractors.tables.applications import TableOutcome
 from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
@@ -43,8 +45,9 @@ def active_row(label: str, template: str) -> ActiveRow | None:
     return best[2] if best else None
 
 
-def _specs(row: ActiveRow) -> list[SlotSpec]:
-    return [SlotSpec(signed=s, decimal=d) for s, d in zip(row.signed, row.decimal, strict=True)]
+@lru_cache(maxsize=64)
+def _specs(row: ActiveRow) -> tuple[SlotSpec, ...]:
+    return tuple(SlotSpec(signed=s, decimal=d) for s, d in zip(row.signed, row.decimal, strict=True))
 
 
 def extract_active(rows: list[RowRecord], header_text: str, template_hint: str | None,

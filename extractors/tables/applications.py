@@ -8,13 +8,13 @@ are split only where the rules A3 (row total), A1 and A2 (column sums) leave one
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from gongkai.extractors.labels import bare_label, compact, match_key, strip_annotations
 from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
 from gongkai.extractors.tables.headers import T3_EXPECTED, bind
 from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
-from gongkai.extractors.tables.splitting import ColumnRule, Reading, RowSum, SlotSpec, narrow
+from gongkai.extractors.tables.splitting import PLAIN, ColumnRule, Reading, RowSum, narrow
 from gongkai.model.result import CellValue, ErrorRecord
 from gongkai.schemas.layouts import (
     T3_COLUMNS,
@@ -69,6 +69,7 @@ def _tail_after(label: str, needle: str) -> str:
     return bare_label(text[at + len(needle):]) if at >= 0 else ""
 
 
+@lru_cache(maxsize=8192)
 def t3_row_code(label: str, previous: str | None) -> str | None:
     """The canonical row code of a T3 label, or None."""
     key = match_key(label)
@@ -87,6 +88,7 @@ def t3_row_code(label: str, previous: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def is_group_subtotal(label: str) -> bool:
     """A derived template's subtotal row for a group with no row in the form ("（三）不予公开", D14)."""
     bare = _strip_group_words(bare_label(label))
@@ -174,6 +176,12 @@ def _value_slots(record: RowRecord, subtotal_at: int | None) -> list[ValueSlot] 
 
 
 @cache
+def _cell_codes(row: str) -> tuple[str, ...]:
+    """The cell codes of a row of 三, one per applicant column."""
+    return tuple(f"{row}@{col}" for col in T3_COLUMNS)
+
+
+@cache
 def column_rules(template: str) -> tuple[ColumnRule, ...]:
     """Rules A1 and A2 (one equation per column) as column rules over the rows of 三."""
     rules: list[tuple[int, str, ColumnRule]] = []
@@ -193,7 +201,7 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
     outcome = TableOutcome(template=detect_template(bound))
     expected = t3_rows(template)
     _bind_by_position(rows, bound, expected)
-    spec = [SlotSpec()] * _WIDTH
+    spec = [PLAIN] * _WIDTH
     extra = subtotal_column(rows)
     readings: dict[str, list[Reading]] = {}
     grid_cells: dict[str, list[CellValue]] = {}
@@ -201,7 +209,7 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
         record = bound.get(code)
         if record is None:
             continue
-        codes = [f"{code}@{col}" for col in T3_COLUMNS]
+        codes = _cell_codes(code)
         if record.run:
             options = run_readings(record, spec, [_ROW_SUM], limit)
             if options is not None:
@@ -230,13 +238,13 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
             for cell in grid_cells[code]:
                 cell.flag, cell.raw = "unreadable", " | ".join(v.raw for v in record.values)
             continue
-        cells = [cell_from_slot(TABLE, c, s, SlotSpec()) for c, s in zip(codes, slots, strict=True)]
+        cells = [cell_from_slot(TABLE, c, s, PLAIN) for c, s in zip(codes, slots, strict=True)]
         grid_cells[code] = cells
         if all(c.value is not None for c in cells):
             readings[code] = [tuple(float(c.value) for c in cells if c.value is not None)]
     narrowed = narrow(readings, column_rules(template))
     for code in expected:
-        codes = [f"{code}@{col}" for col in T3_COLUMNS]
+        codes = _cell_codes(code)
         if code in grid_cells:
             outcome.cells.extend(grid_cells[code])
         elif code in narrowed:

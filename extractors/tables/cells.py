@@ -20,15 +20,16 @@ from gongkai.schemas.codes import unit_of
 
 def cell_from_slot(table: str, code: str, slot: ValueSlot, spec: SlotSpec | None = None) -> CellValue:
     """One printed cell → CellValue: the number as printed, or null with the parser's flag."""
-    parsed = parse_cell(slot.raw)
-    flag = parsed.flag
-    if parsed.value is not None and parsed.signed and spec is not None and not spec.signed and parsed.value < 0:
-        flag = "signed"
-    if parsed.value is not None and spec is not None and not spec.decimal and not float(parsed.value).is_integer():
-        return CellValue(table, code, None, unit_of(code), slot.raw, "unreadable",
-                         slot.locator.page, slot.locator.describe())
+    raw, locator = slot.raw, slot.locator
+    parsed = parse_cell(raw)
+    value, flag = parsed.value, parsed.flag
+    if value is not None and spec is not None:
+        if parsed.signed and not spec.signed and value < 0:
+            flag = "signed"
+        if not spec.decimal and not float(value).is_integer():
+            return CellValue(table, code, None, unit_of(code), raw, "unreadable", locator.page, locator.describe())
     unit = parsed.unit if parsed.unit in ("元", "万元") else unit_of(code)
-    return CellValue(table, code, parsed.value, unit, slot.raw, flag, slot.locator.page, slot.locator.describe())
+    return CellValue(table, code, value, unit, raw, flag, locator.page, locator.describe())
 
 
 def cell_not_found(table: str, code: str) -> CellValue:

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gongkai.extractors.labels import compact
 from gongkai.extractors.sections import LocatedSections
@@ -62,6 +63,7 @@ class TableExtraction:
     errors: list[ErrorRecord] = field(default_factory=list)
 
 
+@lru_cache(maxsize=8192)
 def row_kind(text: str) -> str | None:
     """Which table a row's text belongs to, by marker words (None when it has none)."""
     key = compact(text)

@@ -18,8 +18,9 @@ Pure functions over grid cells; the table extractors apply the result to a row's
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.extractors.labels import compact
 from gongkai.model.document import Cell
@@ -108,8 +109,10 @@ def review_header(cells: Iterable[Cell]) -> HeaderOrder | None:
     return HeaderOrder(tuple(name for _col, name in found)) if found else None
 
 
-def bind(header: HeaderOrder | None, expected: Sequence[str]) -> Binding:
-    """The binding of positional slots to ``expected`` columns that ``header`` calls for."""
+@lru_cache(maxsize=1024)
+def bind(header: HeaderOrder | None, expected: tuple[str, ...]) -> Binding:
+    """The binding of positional slots to ``expected`` columns that ``header`` calls for (cached:
+    every data row below one header asks the same)."""
     if header is None or not header.ids:
         return POSITIONAL
     ids = header.ids

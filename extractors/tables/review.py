@@ -11,7 +11,7 @@ from gongkai.extractors.tables.applications import TableOutcome
 from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
 from gongkai.extractors.tables.headers import T4_EXPECTED, bind
 from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
-from gongkai.extractors.tables.splitting import RowSum, SlotSpec
+from gongkai.extractors.tables.splitting import PLAIN, RowSum
 from gongkai.model.result import ErrorRecord
 from gongkai.schemas.layouts import T4_CODES
 from gongkai.schemas.rules import equations
@@ -55,13 +55,13 @@ def extract_review(rows: list[RowRecord], limit: int = 50_000) -> TableOutcome:
             return outcome
         if binding.order is not None:
             slots = [slots[i] for i in binding.order]
-        outcome.cells = [cell_from_slot(TABLE, code, slot, SlotSpec())
+        outcome.cells = [cell_from_slot(TABLE, code, slot, PLAIN)
                          for code, slot in zip(T4_CODES, slots, strict=True)]
         return outcome
     runs = [r for r in rows if r.run and r.has_numbers]
     if runs:
         record = max(runs, key=lambda r: sum(ch.isdigit() for ch in r.values[0].raw))
-        readings = run_readings(record, [SlotSpec()] * _WIDTH, GROUP_SUMS, limit)
+        readings = run_readings(record, [PLAIN] * _WIDTH, GROUP_SUMS, limit)
         outcome.cells = resolve_run(TABLE, T4_CODES, record, readings)
         if readings is None or len(readings) != 1:
             count = "too many" if readings is None else str(len(readings))

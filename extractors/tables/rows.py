@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gongkai.extractors.labels import compact
 from gongkai.extractors.numbers import is_footnote_mark, looks_numeric
@@ -38,7 +39,12 @@ class RowRecord:
 
     @property
     def has_numbers(self) -> bool:
-        return any(any(ch.isdigit() for ch in v.raw) for v in self.values)
+        return any(_has_digit(v.raw) for v in self.values)
+
+
+@lru_cache(maxsize=8192)
+def _has_digit(raw: str) -> bool:
+    return any(ch.isdigit() for ch in raw)
 
 
 # Applicant column headers of table 三; a grid with most of them down its first columns is transposed.
@@ -65,12 +71,14 @@ def rows_from_grid(table: TableBlock) -> list[RowRecord]:
         if not row:
             continue
         last_label = -1
-        for index, cell in enumerate(row):
-            if cell.text.strip() and not looks_numeric(cell.text):
+        for index in range(len(row) - 1, -1, -1):  # the last label cell: values come after it
+            text = row[index].text
+            if text.strip() and not looks_numeric(text):
                 last_label = index
+                break
         label = " ".join(c.text.strip() for c in row[: last_label + 1] if c.text.strip())
         values = [ValueSlot(c.text, c.locator) for c in row[last_label + 1:]]
-        records.append(RowRecord(label=label, values=values, locator=row[0].locator, cells=row))
+        records.append(RowRecord(label, values, row[0].locator, False, row))
     return records
 
 

@@ -17,11 +17,13 @@ TOLERANCE = 1e-6
 
 
 def _evaluate(eq: Equation, values: dict[str, float | None]) -> CheckResult:
-    involved = list(eq.codes)
-    if any(values.get(code) is None for code in involved):
+    lhs_values = [values.get(c) for c in eq.lhs]
+    rhs_values = [values.get(c) for c in eq.rhs]
+    involved = [*eq.lhs, *eq.rhs]
+    if None in lhs_values or None in rhs_values:
         return CheckResult(eq.rule, eq.scope, None, None, CheckStatus.NOT_ASSESSABLE, involved)
-    lhs = sum(float(values[c] or 0) for c in eq.lhs)
-    rhs = sum(float(values[c] or 0) for c in eq.rhs)
+    lhs = sum(float(v or 0) for v in lhs_values)
+    rhs = sum(float(v or 0) for v in rhs_values)
     status = CheckStatus.PASS if abs(lhs - rhs) <= TOLERANCE else CheckStatus.FAIL
     return CheckResult(eq.rule, eq.scope, lhs, rhs, status, involved)
 

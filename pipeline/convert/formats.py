@@ -102,6 +102,14 @@ def _ascii_view(head: bytes) -> str:
     return head.decode("utf-8", errors="ignore")
 
 
+def _has_md_separator(data: bytes) -> bool:
+    """Whether ``data`` holds a Markdown table separator row. A separator needs six dashes and a
+    pipe, which decoding can drop but never make: bytes without them are not decoded at all."""
+    if data.count(b"-") < 6 or b"|" not in data:
+        return False
+    return _MD_TABLE_SEP.search(_ascii_view(data)) is not None
+
+
 def detect_format(data: bytes, suffix: str = "") -> str | None:
     """Name of the format of ``data`` (a key of READERS), or None when it is none we read."""
     suffix = suffix.lower()
@@ -120,12 +128,12 @@ def detect_format(data: bytes, suffix: str = "") -> str | None:
         return "doc"
     if _looks_binary(head):
         return None
-    if stripped[:1] != b"<" and (suffix in {".md", ".markdown"} or _MD_TABLE_SEP.search(_ascii_view(head))):
+    if stripped[:1] != b"<" and (suffix in {".md", ".markdown"} or _has_md_separator(head)):
         return "md"  # Markdown may hold <br> in cells or whole <table> blocks: not an HTML page
     if (_HTML_MARKERS.search(stripped[:4096]) and stripped[:1] == b"<") or len(_HTML_MARKERS.findall(head)) >= 3:
         return "html"
     if suffix in {".md", ".markdown"}:
         return "md"
-    if _MD_TABLE_SEP.search(_ascii_view(data[:MD_SNIFF_BYTES])):
+    if _has_md_separator(data[:MD_SNIFF_BYTES]):
         return "md"  # the separator is ASCII: found in UTF-8 and GB18030 bytes alike
     return "txt"

@@ -36,6 +36,12 @@ class Locator:
 
     def describe(self) -> str:
         """A short locator a person can follow, e.g. ``p4 table 2 row 7 col 3`` or ``line 42``."""
+        if self.offset is None and self.bbox is None and self.row is not None and self.col is not None:
+            # the shapes of nearly every table cell (HTML/Word, text, PDF), spelt out for speed
+            if self.page is None and self.line is None and self.table is not None:
+                return f"table {self.table} row {self.row} col {self.col}"
+            if self.page is None and self.line is not None and self.table is None:
+                return f"line {self.line} row {self.row} col {self.col}"
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"p{self.page}")
@@ -72,6 +78,10 @@ class Cell:
     locator: Locator = field(default_factory=Locator)
 
 
+def _column(cell: Cell) -> int:
+    return cell.col
+
+
 @dataclass(slots=True)
 class TableBlock:
     """A table as a grid of anchor cells (row-major). ``n_rows``/``n_cols`` give the grid size."""
@@ -88,7 +98,7 @@ class TableBlock:
             if 0 <= cell.row < self.n_rows:
                 grouped[cell.row].append(cell)
         for row in grouped:
-            row.sort(key=lambda c: c.col)
+            row.sort(key=_column)
         return grouped
 
     def text(self) -> str:
@@ -99,12 +109,14 @@ class TableBlock:
     def from_rows(cls, rows: list[list[str]], locator: Locator | None = None) -> TableBlock:
         """Build a span-less grid from plain rows of strings (text and Markdown readers, tests)."""
         base = locator or Locator()
+        page, first_line, table = base.page, base.line, base.table
         cells: list[Cell] = []
+        append = cells.append
         for r, row in enumerate(rows):
+            line = (first_line + r) if first_line else None
             for c, text in enumerate(row):
-                loc = Locator(page=base.page, line=(base.line + r) if base.line else None,
-                              table=base.table, row=r, col=c)
-                cells.append(Cell(text=text, row=r, col=c, locator=loc))
+                # positional Locator(page, line, table, row, col) and Cell(text, row, col, rowspan, colspan, locator)
+                append(Cell(text, r, c, 1, 1, Locator(page, line, table, r, c)))
         n_cols = max((len(r) for r in rows), default=0)
         return cls(cells=cells, n_rows=len(rows), n_cols=n_cols, locator=base)
 
