@@ -36,7 +36,8 @@ class Locator:
 
     def describe(self) -> str:
         """A short locator a person can follow, e.g. ``p4 table 2 row 7 col 3`` or ``line 42``."""
-        if self.offset is None and self.bbox is None and self.row is not None and self.col is not None:
+        if self.offset is None and self.bbox is None and self.image is None and self.row is not None \
+                and self.col is not None:
             # the shapes of nearly every table cell (HTML/Word, text, PDF), spelt out for speed
             if self.page is None and self.line is None and self.table is not None:
                 return f"table {self.table} row {self.row} col {self.col}"
