@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from gongkai.model.document import Document, TableBlock
+from gongkai.model.document import Document, TableBlock, TextBlock
 from gongkai.model.result import CellValue, ReportResult
 
 DAMAGED = "\ufffd"
@@ -40,6 +40,9 @@ def _cell_key(locator: str) -> str:
 
 def null_damaged(document: Document, cells: list[CellValue]) -> tuple[list[CellValue], list[str]]:
     """``cells`` with those near damaged text nulled, and where the damage is (for the error)."""
+    if not any(DAMAGED in (block.text if isinstance(block, TextBlock) else "".join(c.text for c in block.cells))
+               for block in document.blocks):
+        return cells, []  # (nearly every report: nothing else to do)
     rows: dict[str, tuple[int, int]] = {}  # grid cell locator -> (block, row)
     damaged_rows: set[tuple[int, int]] = set()
     damaged_grids: set[int] = set()
