@@ -24,7 +24,6 @@ from pathlib import Path
 import pyarrow as pa
 
 from gongkai import PIPELINE_VERSION
-from gongkai.convert.stages import extract_file
 from gongkai.model.result import ReportResult, Status
 from gongkai.model.settings import ExtractSettings
 from gongkai.schemas.tables import Columns, columns_for, table_from_columns
@@ -135,6 +134,10 @@ def current_rss() -> int:
 
 def process_document(task: Task, settings: ExtractSettings) -> DocumentOutcome:
     """Extract one document on a worker; never raises for a bad document."""
+    # imported here: the supervisor, which only collects outcomes, never loads the extraction
+    # stack (the workers' fork server preloads it, see executors._mp_context)
+    from gongkai.convert.stages import extract_file
+
     started = time.perf_counter()
     result = extract_file(task.path, settings)
     if not result.report_id:  # the file vanished or became unreadable after the scan
