@@ -16,6 +16,9 @@ readers). Tables:
 - ``part_files``: the row count and size of every file of a part (checked at the start of a run).
 - ``dirty_parts``: parts some of whose rows were retired (superseded) and whose files are being
   rewritten in place without them; a run killed meanwhile finishes the rewrite at its next start.
+- ``temp.queue`` (connection-local, gone with the run): the scan's decision for every distinct
+  report_id listed (task, refused unread, or done), read back in batches, so the supervisor holds
+  no list of the run's documents in memory.
 
 A part is recorded only after its files were renamed into place, in one transaction, so a crash
 at any point leaves either a committed part or an orphan that the next run removes.

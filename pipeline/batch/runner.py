@@ -2,7 +2,10 @@
 
 ``run_batch`` lists the inputs (``inputs.plan_batch``), skips what the manifest says is done,
 sends the rest to an executor (a supervised process pool, or Dask), and writes the outcomes in
-small parts (``writer``) that are committed to the manifest only once their files are in place.
+small parts (``_PartSink``) that are committed to the manifest only once their files are in place.
+The supervisor's memory does not grow with the number of documents: the scan's records and
+decisions go to the manifest as they are made and the tasks are read back from it in batches;
+only the outcomes of the part being filled are held.
 A run killed at any point loses no committed part; the next run removes half-written files,
 finishes rewriting parts holding superseded rows, quarantines damaged parts, and processes only
 what is left. Superseded rows are taken out of their old parts (rewritten in place) *before* the

@@ -13,8 +13,8 @@ works in DuckDB, Polars and pandas without casts. The folders are deliberately *
 (``year=<Y>``): readers would add a second ``year`` column inferred from the folder name (text
 because of ``unknown``, or an integer of a reader-specific width) that clashes with the typed one.
 A part is a small chunk of documents written together: every file goes to a hidden temporary name
-in its final folder, is fsynced, then ``os.replace``-d into place, and only then is the part
-committed to the manifest. Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and
+in its final folder, all of them are fsynced, then each is ``os.replace``-d into place, and only
+then is the part committed to the manifest. Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and
 the ``_gongkai`` folder.
 """
 
