@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS parts(part TEXT PRIMARY KEY, years TEXT NOT NULL, n_d
     created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS members(part TEXT NOT NULL, report_id TEXT NOT NULL,
     PRIMARY KEY(part, report_id));
+CREATE INDEX IF NOT EXISTS members_report ON members(report_id);
 CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, source_path TEXT NOT NULL,
     report_id TEXT NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, seen_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS sources_report ON sources(report_id);
