@@ -152,7 +152,7 @@ def _mp_context() -> Any:
     methods = mp.get_all_start_methods()
     if "forkserver" in methods:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["gongkai.batch.outcome"])
+        ctx.set_forkserver_preload(["gongkai.batch.outcome", "gongkai.convert.stages"])
         return ctx
     return mp.get_context("spawn")
 

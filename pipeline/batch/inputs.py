@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import PIPELINE_VERSION
-from gongkai.batch.manifest import DoneDocument, SourceRecord
+from gongkai.batch.manifest import DoneDocument, Manifest, QueuedDocument, SourceRecord
 from gongkai.batch.outcome import DocumentOutcome, Task, failure_outcome, printable_path, unreadable_report_id
 from gongkai.batch.provenance import CRAWL_RECORDS_DIR
 from gongkai.convert.formats import KNOWN_SUFFIXES
@@ -64,16 +64,18 @@ class ScanRules:
 
 @dataclass(slots=True)
 class BatchPlan:
-    tasks: list[Task] = field(default_factory=list)  # documents for the workers
-    immediate: list[DocumentOutcome] = field(default_factory=list)  # failed before a worker (unreadable)
-    sources: list[SourceRecord] = field(default_factory=list)  # every listed path of this shard
+    """What the scan found: counts only. The decisions themselves are in the manifest (its
+    ``sources`` table and this run's queue), so nothing per document is held in memory."""
+
+    tasks: int = 0  # documents for the workers
+    immediate: int = 0  # failed before a worker (unreadable, not a file, too large)
     listed: int = 0
     skipped: int = 0  # already done
     duplicates: int = 0  # same content as an earlier path of this run
 
     @property
     def to_process(self) -> int:
-        return len(self.tasks) + len(self.immediate)
+        return self.tasks + self.immediate
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,21 +96,30 @@ def iter_inputs(paths: Iterable[Path]) -> Iterator[Path | UnlistedFolder]:
             yield path
 
 
-def _walk_folder(top: Path) -> list[Path | UnlistedFolder]:
-    """Files with a known suffix under ``top`` and its sub-folders that could not be listed, sorted."""
-    found: list[Path | UnlistedFolder] = []
-
-    def unlisted(err: OSError) -> None:
-        found.append(UnlistedFolder(Path(err.filename or top), err.strerror or str(err)))
-
-    for folder, dirs, names in os.walk(top, onerror=unlisted):
-        # a crawl's records folder (``_crawl/``: ledger, WARC files) is not an input
-        dirs[:] = [d for d in dirs if d != CRAWL_RECORDS_DIR and not os.path.islink(os.path.join(folder, d))]
-        for name in names:
-            child = Path(folder, name)
-            if child.suffix.lower() in KNOWN_SUFFIXES and not name.startswith(".") and child.is_file():
-                found.append(child)
-    return sorted(found, key=lambda f: f.path if isinstance(f, UnlistedFolder) else f)
+def _walk_folder(top: Path) -> Iterator[Path | UnlistedFolder]:
+    """Files with a known suffix under ``top`` and its sub-folders that could not be listed, in
+    the order of sorted paths, listed one folder at a time (a folder's entries sorted by name put
+    each sub-folder's files exactly where a sort of every path would). Symbolic links to folders
+    are not followed."""
+    try:
+        with os.scandir(top) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as err:
+        yield UnlistedFolder(Path(err.filename or top), err.strerror or str(err))
+        return
+    for entry in entries:
+        try:
+            is_folder = entry.is_dir()
+        except OSError:
+            is_folder = False
+        if is_folder:
+            # a crawl's records folder (``_crawl/``: ledger, WARC files) is not an input
+            if entry.name != CRAWL_RECORDS_DIR and not entry.is_symlink():
+                yield from _walk_folder(Path(top, entry.name))
+            continue
+        child = Path(top, entry.name)
+        if child.suffix.lower() in KNOWN_SUFFIXES and not entry.name.startswith(".") and child.is_file():
+            yield child
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -129,37 +140,79 @@ def _is_done(done: DoneDocument | None, rules: ScanRules) -> bool:
     return not (rules.retry_failed and done.status == "failed")
 
 
-def plan_batch(paths: Iterable[Path], known: dict[str, SourceRecord], done: dict[str, DoneDocument],
-               rules: ScanRules) -> BatchPlan:
-    """List, hash and classify the inputs of this shard."""
+def plan_batch(paths: Iterable[Path], manifest: Manifest, rules: ScanRules, chunk: int = 1000) -> BatchPlan:
+    """List, hash and classify the inputs of this shard, streaming every path's record and every
+    decision into the manifest (``sources``; this run's queue, read back with ``queued``)."""
     plan = BatchPlan()
-    seen: set[str] = set()
-    for entry in iter_inputs(paths):
-        listed = str(entry.path if isinstance(entry, UnlistedFolder) else entry)
-        if not rules.shard.holds(listed):
-            continue
-        plan.listed += 1
-        absolute = os.path.abspath(listed)
-        refused: tuple[str, str] | None = None  # (error code, message): recorded without a worker
-        size = mtime = ctime = None
-        if isinstance(entry, UnlistedFolder):
-            report_id = unreadable_report_id(listed)
-            refused = ("folder_unreadable", f"the folder could not be listed ({entry.reason}); "
-                                            "its files were not processed")
-        else:
-            report_id, refused, size, mtime, ctime = _identify(listed, known.get(absolute), rules)
-        plan.sources.append(SourceRecord(absolute, printable_path(listed), report_id, size, mtime, ctime))
-        if report_id in seen:
-            plan.duplicates += 1
-            continue
-        seen.add(report_id)
-        if _is_done(done.get(report_id), rules):
-            plan.skipped += 1
-        elif refused is not None:
-            plan.immediate.append(failure_outcome(Task(listed, report_id), refused[0], refused[1], stage="read"))
-        else:
-            plan.tasks.append(Task(listed, report_id))
-    return plan
+    manifest.start_queue()
+    entries = iter_inputs(paths)
+    while True:
+        with manifest.transaction():
+            records = [_admit(entry, manifest, rules, plan) for entry in _shard_entries(entries, rules, chunk)]
+            manifest.record_sources(records)
+        if len(records) < chunk:
+            return plan
+
+
+def _shard_entries(entries: Iterator[Path | UnlistedFolder], rules: ScanRules,
+                   chunk: int) -> Iterator[Path | UnlistedFolder]:
+    """The next ``chunk`` entries of this shard."""
+    taken = 0
+    while taken < chunk:
+        entry = next(entries, None)
+        if entry is None:
+            return
+        if rules.shard.holds(str(entry.path if isinstance(entry, UnlistedFolder) else entry)):
+            taken += 1
+            yield entry
+
+
+def _admit(entry: Path | UnlistedFolder, manifest: Manifest, rules: ScanRules, plan: BatchPlan) -> SourceRecord:
+    """Identify one listed entry, queue it (task, refused or done) unless its content was listed
+    before in this run; returns its ``sources`` record."""
+    listed = str(entry.path if isinstance(entry, UnlistedFolder) else entry)
+    plan.listed += 1
+    absolute = os.path.abspath(listed)
+    refused: tuple[str, str] | None = None  # (error code, message): recorded without a worker
+    size = mtime = ctime = None
+    if isinstance(entry, UnlistedFolder):
+        report_id = unreadable_report_id(listed)
+        refused = ("folder_unreadable", f"the folder could not be listed ({entry.reason}); "
+                                        "its files were not processed")
+    else:
+        report_id, refused, size, mtime, ctime = _identify(listed, manifest.source(absolute), rules)
+    record = SourceRecord(absolute, printable_path(listed), report_id, size, mtime, ctime)
+    done = _is_done(manifest.done_document(report_id), rules)
+    kind = "done" if done else "refused" if refused is not None else "task"
+    if not manifest.enqueue(report_id, listed, kind, None if done else refused):
+        plan.duplicates += 1
+    elif done:
+        plan.skipped += 1
+    elif refused is not None:
+        plan.immediate += 1
+    else:
+        plan.tasks += 1
+    return record
+
+
+def queued_tasks(manifest: Manifest) -> Iterator[Task]:
+    """This run's documents for the workers, in listing order, read from the manifest in batches."""
+    for queued in _queued(manifest, "task"):
+        yield Task(queued.path, queued.report_id)
+
+
+def refused_outcomes(manifest: Manifest) -> Iterator[DocumentOutcome]:
+    """The failed outcome of every document of this run refused unread, in listing order."""
+    for queued in _queued(manifest, "refused"):
+        yield failure_outcome(Task(queued.path, queued.report_id), queued.code or "internal_error",
+                              queued.message or "", stage="read")
+
+
+def _queued(manifest: Manifest, kind: str) -> Iterator[QueuedDocument]:
+    after = 0
+    while batch := manifest.queued(kind, after):
+        yield from batch
+        after = batch[-1].seq
 
 
 def _identify(listed: str, cached: SourceRecord | None, rules: ScanRules

@@ -16,6 +16,9 @@ readers). Tables:
 - ``part_files``: the row count and size of every file of a part (checked at the start of a run).
 - ``dirty_parts``: parts some of whose rows were retired (superseded) and whose files are being
   rewritten in place without them; a run killed meanwhile finishes the rewrite at its next start.
+- ``temp.queue`` (connection-local, gone with the run): the scan's decision for every distinct
+  report_id listed (task, refused unread, or done), read back in batches, so the supervisor holds
+  no list of the run's documents in memory.
 
 A part is recorded only after its files were renamed into place, in one transaction, so a crash
 at any point leaves either a committed part or an orphan that the next run removes.
@@ -26,13 +29,15 @@ goes in as the BLOB of its bytes and comes back as the same ``str`` (``os.fsdeco
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gongkai.batch.outcome import DocumentOutcome
 from gongkai.dataset.parts import PartFile, PartRecord
@@ -51,6 +56,7 @@ CREATE TABLE IF NOT EXISTS parts(part TEXT PRIMARY KEY, years TEXT NOT NULL, n_d
     created REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS members(part TEXT NOT NULL, report_id TEXT NOT NULL,
     PRIMARY KEY(part, report_id));
+CREATE INDEX IF NOT EXISTS members_report ON members(report_id);
 CREATE TABLE IF NOT EXISTS sources(path TEXT PRIMARY KEY, source_path TEXT NOT NULL,
     report_id TEXT NOT NULL, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, seen_at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS sources_report ON sources(report_id);
@@ -58,6 +64,16 @@ CREATE TABLE IF NOT EXISTS part_files(part TEXT NOT NULL, path TEXT NOT NULL, ro
     size INTEGER NOT NULL, PRIMARY KEY(part, path));
 CREATE TABLE IF NOT EXISTS dirty_parts(part TEXT PRIMARY KEY);
 """
+
+# This run's decisions, one row per distinct report_id listed (a second path of one is a
+# duplicate): kind task | refused | done.
+_QUEUE_SCHEMA = """
+DROP TABLE IF EXISTS temp.queue;
+CREATE TEMP TABLE queue(seq INTEGER PRIMARY KEY, report_id TEXT NOT NULL UNIQUE, path NOT NULL,
+    kind TEXT NOT NULL, code TEXT, message TEXT);
+CREATE INDEX temp.queue_kind ON queue(kind, seq);
+"""
+_BATCH_ROWS = 2000  # rows per read of a streamed query
 
 
 def _db_path(path: str) -> str | bytes:
@@ -82,6 +98,17 @@ class DoneDocument:
     pipeline_version: str
     status: str
     source_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class QueuedDocument:
+    """An entry of this run's queue: a document for a worker, or one refused unread."""
+
+    seq: int
+    path: str  # as listed
+    report_id: str
+    code: str | None  # refused: the error code and message
+    message: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,11 +144,12 @@ class Manifest:
     def close(self) -> None:
         self._db.close()
 
-    def _write(self, statements: Iterable[tuple[str, Iterable[tuple[object, ...]]]]) -> None:
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction around the block (no statement in it opens its own)."""
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            for sql, params in statements:
-                self._db.executemany(sql, params)
+            yield
             self._db.execute("COMMIT")
         except sqlite3.Error as err:
             if self._db.in_transaction:
@@ -132,35 +160,77 @@ class Manifest:
                 self._db.execute("ROLLBACK")
             raise
 
+    def _write(self, statements: Iterable[tuple[str, Iterable[tuple[object, ...]]]]) -> None:
+        with self.transaction():
+            for sql, params in statements:
+                self._db.executemany(sql, params)
+
     # sources ---------------------------------------------------------------------------------
-    def known_sources(self) -> dict[str, SourceRecord]:
-        rows = self._db.execute(
-            "SELECT path, source_path, report_id, size, mtime_ns, ctime_ns FROM sources").fetchall()
-        return {_py_path(r[0]): SourceRecord(_py_path(r[0]), *r[1:]) for r in rows}
+    def source(self, path: str) -> SourceRecord | None:
+        """The record of absolute ``path`` from an earlier listing, if any."""
+        row = self._db.execute("SELECT path, source_path, report_id, size, mtime_ns, ctime_ns FROM sources "
+                               "WHERE path = ?", (_db_path(path),)).fetchone()
+        return SourceRecord(_py_path(row[0]), *row[1:]) if row else None
 
     def record_sources(self, records: Iterable[SourceRecord]) -> None:
+        """Upsert ``records`` (inside the caller's :meth:`transaction`)."""
         now = time.time()
-        self._write([(
+        self._db.executemany(
             "INSERT INTO sources VALUES(?,?,?,?,?,?,?) ON CONFLICT(path) DO UPDATE SET "
             "source_path=excluded.source_path, report_id=excluded.report_id, size=excluded.size, "
             "mtime_ns=excluded.mtime_ns, ctime_ns=excluded.ctime_ns, seen_at=excluded.seen_at",
-            [(_db_path(r.path), r.source_path, r.report_id, r.size, r.mtime_ns, r.ctime_ns, now)
-             for r in records],
-        )])
+            ((_db_path(r.path), r.source_path, r.report_id, r.size, r.mtime_ns, r.ctime_ns, now)
+             for r in records))
 
-    def sources_table_rows(self) -> list[dict[str, object]]:
-        """One row per path seen, with whether it is the path the report row was written for."""
-        rows = self._db.execute(
-            "SELECT s.source_path, s.report_id, s.size, d.source_path IS NOT NULL AND d.source_path = "
-            "s.source_path, d.report_id IS NOT NULL FROM sources s LEFT JOIN documents d "
-            "ON d.report_id = s.report_id ORDER BY s.source_path").fetchall()
-        return [{"source_path": r[0], "report_id": r[1], "size": r[2], "primary": bool(r[3]),
-                 "extracted": bool(r[4])} for r in rows]
+    def iter_source_paths(self) -> Iterator[str]:
+        """Every listed path (as listed), streamed."""
+        for batch in self._batches("SELECT source_path FROM sources"):
+            yield from (r[0] for r in batch)
+
+    def iter_sources_table_rows(self, batch_rows: int = _BATCH_ROWS) -> Iterator[list[dict[str, object]]]:
+        """The rows of ``sources.parquet`` in batches: one per path seen, with whether it is the
+        path the report row was written for (streamed: no list of every path is held)."""
+        query = ("SELECT s.source_path, s.report_id, s.size, d.source_path IS NOT NULL AND d.source_path = "
+                 "s.source_path, d.report_id IS NOT NULL FROM sources s LEFT JOIN documents d "
+                 "ON d.report_id = s.report_id ORDER BY s.source_path")
+        for batch in self._batches(query, batch_rows):
+            yield [{"source_path": r[0], "report_id": r[1], "size": r[2], "primary": bool(r[3]),
+                    "extracted": bool(r[4])} for r in batch]
+
+    def _batches(self, query: str, batch_rows: int = _BATCH_ROWS) -> Iterator[list[tuple[Any, ...]]]:
+        """Rows of a read-only ``query`` in lists of ``batch_rows`` (nothing may write meanwhile)."""
+        cursor = self._db.execute(query)
+        try:
+            while batch := cursor.fetchmany(batch_rows):
+                yield batch
+        finally:
+            cursor.close()
+
+    # this run's queue (a temporary table: the scan's decisions, kept on disk, not in memory) ---
+    def start_queue(self) -> None:
+        """An empty queue for this run (connection-local; gone when the manifest is closed)."""
+        self._db.executescript(_QUEUE_SCHEMA)
+
+    def enqueue(self, report_id: str, listed: str, kind: str, refusal: tuple[str, str] | None = None) -> bool:
+        """Put ``report_id`` in this run's queue (inside the caller's :meth:`transaction`): ``kind``
+        ``task`` (for a worker), ``refused`` (failed unread, with ``refusal`` = code, message) or
+        ``done`` (skipped). False, and nothing changes, when this run has seen it already."""
+        code, message = refusal if refusal else (None, None)
+        cursor = self._db.execute("INSERT OR IGNORE INTO temp.queue(report_id, path, kind, code, message) "
+                                  "VALUES(?,?,?,?,?)", (report_id, _db_path(listed), kind, code, message))
+        return cursor.rowcount == 1
+
+    def queued(self, kind: str, after: int = 0, limit: int = _BATCH_ROWS) -> list[QueuedDocument]:
+        """The next ``limit`` entries of ``kind`` after position ``after``, in listing order."""
+        rows = self._db.execute("SELECT seq, path, report_id, code, message FROM temp.queue WHERE kind = ? "
+                                "AND seq > ? ORDER BY seq LIMIT ?", (kind, after, limit)).fetchall()
+        return [QueuedDocument(r[0], _py_path(r[1]), r[2], r[3], r[4]) for r in rows]
 
     # documents -------------------------------------------------------------------------------
-    def done_documents(self) -> dict[str, DoneDocument]:
-        rows = self._db.execute("SELECT report_id, pipeline_version, status, source_path FROM documents")
-        return {r[0]: DoneDocument(r[1], r[2], r[3]) for r in rows}
+    def done_document(self, report_id: str) -> DoneDocument | None:
+        row = self._db.execute("SELECT pipeline_version, status, source_path FROM documents WHERE report_id = ?",
+                               (report_id,)).fetchone()
+        return DoneDocument(*row) if row else None
 
     def commit_part(self, part: PartRecord, outcomes: list[DocumentOutcome], pipeline_version: str,
                     stats: list[PartFile]) -> None:

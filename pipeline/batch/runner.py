@@ -2,7 +2,10 @@
 
 ``run_batch`` lists the inputs (``inputs.plan_batch``), skips what the manifest says is done,
 sends the rest to an executor (a supervised process pool, or Dask), and writes the outcomes in
-small parts (``writer``) that are committed to the manifest only once their files are in place.
+small parts (``_PartSink``) that are committed to the manifest only once their files are in place.
+The supervisor's memory does not grow with the number of documents: the scan's records and
+decisions go to the manifest as they are made and the tasks are read back from it in batches;
+only the outcomes of the part being filled are held.
 A run killed at any point loses no committed part; the next run removes half-written files,
 finishes rewriting parts holding superseded rows, quarantines damaged parts, and processes only
 what is left. Superseded rows are taken out of their old parts (rewritten in place) *before* the
@@ -24,7 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import PIPELINE_VERSION
-from gongkai.batch.defaults import DEFAULT_CHUNK_DOCS, DEFAULT_FLUSH_S, DEFAULT_MAX_FILE_MB
+from gongkai.batch.defaults import (
+    DEFAULT_CHUNK_DOCS,
+    DEFAULT_FLUSH_S,
+    DEFAULT_MAX_FILE_MB,
+    IN_PROCESS_MAX_DOCS,
+)
 from gongkai.batch.executors import (
     DaskExecutor,
     LocalProcessExecutor,
@@ -32,9 +40,16 @@ from gongkai.batch.executors import (
     WorkerStartError,
 )
 from gongkai.batch.inprocess import InProcessExecutor, small_enough
-from gongkai.batch.inputs import ScanRules, Shard, iter_input_files, plan_batch
+from gongkai.batch.inputs import (
+    ScanRules,
+    Shard,
+    iter_input_files,
+    plan_batch,
+    queued_tasks,
+    refused_outcomes,
+)
 from gongkai.batch.manifest import Manifest, ManifestError
-from gongkai.batch.outcome import DocumentOutcome, Task
+from gongkai.batch.outcome import DocumentOutcome
 from gongkai.batch.progress import Reporter, SilentReporter, printable
 from gongkai.batch.provenance import load_crawl_provenance
 from gongkai.batch.recovery import adopt_lost_parts, finish_rewrites, verify_parts
@@ -125,7 +140,7 @@ class BatchSummary:
         self.by_error.update(outcome.error_codes)
         self.checks_failed += outcome.checks_failed
         self.reports_with_failed_checks += 1 if outcome.checks_failed else 0
-        self.reports_without_values += "no_values" in outcome.table("reports")["reasons"][0].as_py()
+        self.reports_without_values += "no_values" in outcome.reasons
         self.peak_worker_rss = max(self.peak_worker_rss, outcome.worker_rss)
         if outcome.worker:
             used = self.worker_cpu.get(outcome.worker, 0.0)
@@ -263,10 +278,11 @@ def _exclusive(files: DatasetFiles) -> Iterator[None]:
         handle.close()
 
 
-def _make_executor(settings: ExtractSettings, options: BatchOptions,
-                   tasks: list[Task]) -> LocalProcessExecutor | DaskExecutor | InProcessExecutor:
-    if options.executor == "local" and options.in_process == "auto" and small_enough(tasks):
-        return InProcessExecutor(settings, options.timeout_s)
+def _make_executor(settings: ExtractSettings, options: BatchOptions, n_tasks: int,
+                   manifest: Manifest) -> LocalProcessExecutor | DaskExecutor | InProcessExecutor:
+    if options.executor == "local" and options.in_process == "auto" and n_tasks <= IN_PROCESS_MAX_DOCS:
+        if small_enough(list(queued_tasks(manifest))):
+            return InProcessExecutor(settings, options.timeout_s)
     if options.executor == "dask":
         return DaskExecutor(settings, scheduler=options.scheduler, client=options.dask_client,
                             timeout_s=options.timeout_s)
@@ -323,21 +339,20 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     verify_parts(files, manifest, reporter)
     rules = ScanRules(force=options.force, retry_failed=options.retry_failed, shard=options.shard,
                       max_file_bytes=int(options.max_file_mb * 2**20))
-    plan = plan_batch(paths, manifest.known_sources(), manifest.done_documents(), rules)
+    plan = plan_batch(paths, manifest, rules)
     summary.listed, summary.skipped, summary.duplicates = plan.listed, plan.skipped, plan.duplicates
     if not plan.listed:
         reporter.note("warning: no report files found under " + ", ".join(printable(str(p)) for p in paths)
                       + f" (suffixes: {', '.join(sorted(KNOWN_SUFFIXES))}); nothing was listed")
-    manifest.record_sources(plan.sources)
     sink = _PartSink(files, manifest, new_run_id(), options, reporter)
     summary.parts_rewritten += _collect_garbage(files, manifest, reporter)
     reporter.start(plan.to_process, plan.skipped, plan.duplicates)
     try:
-        for outcome in plan.immediate:
+        for outcome in refused_outcomes(manifest):
             _record(outcome, sink, summary, reporter)
         if plan.tasks:
-            executor = _make_executor(settings, options, plan.tasks)
-            with contextlib.closing(executor.run(plan.tasks)) as outcomes:  # closing stops the workers
+            executor = _make_executor(settings, options, plan.tasks, manifest)
+            with contextlib.closing(executor.run(queued_tasks(manifest))) as outcomes:  # closing stops the workers
                 for outcome in outcomes:
                     _record(outcome, sink, summary, reporter)
     except (KeyboardInterrupt, _Stop) as stop:
@@ -351,8 +366,8 @@ def _run(paths: Iterable[Path], files: DatasetFiles, manifest: Manifest, setting
     summary.parts_written = sink.parts_written
     summary.committed = sink.documents_committed
     summary.parts_rewritten += sink.parts_rewritten + _collect_garbage(files, manifest, reporter)
-    rows = manifest.sources_table_rows()
-    files.write_sources(load_crawl_provenance(str(r["source_path"]) for r in rows).annotate(rows))
+    provenance = load_crawl_provenance(manifest.iter_source_paths())
+    files.write_sources(provenance.annotate(rows) for rows in manifest.iter_sources_table_rows())
 
 
 @contextlib.contextmanager

@@ -13,8 +13,8 @@ works in DuckDB, Polars and pandas without casts. The folders are deliberately *
 (``year=<Y>``): readers would add a second ``year`` column inferred from the folder name (text
 because of ``unknown``, or an integer of a reader-specific width) that clashes with the typed one.
 A part is a small chunk of documents written together: every file goes to a hidden temporary name
-in its final folder, is fsynced, then ``os.replace``-d into place, and only then is the part
-committed to the manifest. Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and
+in its final folder, all of them are fsynced, then each is ``os.replace``-d into place, and only
+then is the part committed to the manifest. Readers (pandas, DuckDB, Polars) ignore the hidden temporary files and
 the ``_gongkai`` folder.
 """
 
@@ -25,6 +25,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,19 +33,20 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA, TABLE_NAMES, build_table
+from gongkai.schemas.tables import SCHEMAS, SOURCES_SCHEMA, TABLE_NAMES, Columns, build_table
 
 UNKNOWN_YEAR = "unknown"
 
 
 class DocumentRows(Protocol):
-    """The rows of one document, as the dataset needs them (a batch's outcome is one)."""
+    """The rows of one document, as the dataset needs them (a batch's outcome is one): plain
+    column lists per table (``schemas.tables.columns_for``)."""
 
     report_id: str
     source_path: str
     year: int | None
 
-    def table(self, name: str) -> pa.Table: ...
+    def columns(self, name: str) -> Columns: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +87,34 @@ def new_run_id() -> str:
 
 def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     """Write ``table`` to ``path`` through a hidden temporary file, fsync, then rename."""
+    write_parquet_batches_atomic(table.schema, [table], path)
+
+
+def _write_hidden(table: pa.Table, path: Path) -> tuple[Path, Path]:
+    """Write ``table`` to the hidden temporary name of ``path`` (not yet fsynced); (tmp, path)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    pq.write_table(table, tmp)
+    return tmp, path
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_parquet_batches_atomic(schema: pa.Schema, tables: Iterable[pa.Table], path: Path) -> None:
+    """Write the rows of ``tables`` (one row group each, streamed) to ``path`` through a hidden
+    temporary file, fsync, then rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     with open(tmp, "wb") as fh:
-        pq.write_table(table, fh)
+        with pq.ParquetWriter(fh, schema) as writer:
+            for table in tables:
+                writer.write_table(table)
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
@@ -119,17 +145,23 @@ class DatasetFiles:
         return files
 
     def write_part(self, part_id: str, outcomes: Sequence[DocumentRows]) -> PartRecord:
-        """Write the rows of ``outcomes`` as one part (every table, one file per year)."""
+        """Write the rows of ``outcomes`` as one part (every table, one file per year). Every file
+        is written to its hidden temporary name first, then all are fsynced, then renamed (the
+        fsyncs back to back cost less than one after each write)."""
         ordered = sorted(outcomes, key=lambda o: (o.source_path, o.report_id))
         by_year: dict[str, list[DocumentRows]] = {}
         for outcome in ordered:
             by_year.setdefault(year_key(outcome.year), []).append(outcome)
+        written: list[tuple[Path, Path]] = []
         for table in FLAT_TABLES:
-            write_parquet_atomic(_concat(ordered, table), self.file_for(table, part_id))
+            written.append(_write_hidden(_concat(ordered, table), self.file_for(table, part_id)))
         for year, group in sorted(by_year.items()):
             for table in PARTITIONED_TABLES:
-                data = _concat(group, table)
-                write_parquet_atomic(data, self.file_for(table, part_id, year))
+                written.append(_write_hidden(_concat(group, table), self.file_for(table, part_id, year)))
+        for tmp, _final in written:
+            _fsync(tmp)
+        for tmp, final in written:
+            os.replace(tmp, final)
         return PartRecord(part=part_id, years=tuple(sorted(by_year)))
 
     def rewrite_part_in_place(self, part: PartRecord, keep: set[str]) -> PartRecord | None:
@@ -219,14 +251,26 @@ class DatasetFiles:
                 removed.append(legacy)
         return removed
 
-    def write_sources(self, rows: list[dict[str, Any]]) -> None:
-        write_parquet_atomic(pa.Table.from_pylist(rows, schema=SOURCES_SCHEMA), self.out / "sources.parquet")
+    def write_sources(self, batches: Iterable[list[dict[str, Any]]]) -> None:
+        """Write ``OUT/sources.parquet`` from batches of rows (streamed: one batch in memory)."""
+        tables = (pa.Table.from_pylist(rows, schema=SOURCES_SCHEMA) for rows in batches)
+        write_parquet_batches_atomic(SOURCES_SCHEMA, tables, self.out / "sources.parquet")
+
+
+# Documents whose rows are turned from Python lists into Arrow at a time (bounds the memory of
+# the lists: one slice of one table of one part, not the whole part).
+_ROWS_SLICE_DOCS = 25
 
 
 def _concat(outcomes: Sequence[DocumentRows], table: str) -> pa.Table:
-    if not outcomes:
-        return build_table(table, [])
-    return pa.concat_tables([outcome.table(table) for outcome in outcomes])
+    """One typed Arrow table of the rows of ``outcomes``, built a slice of documents at a time."""
+    schema = SCHEMAS[table]
+    pieces = []
+    for start in range(0, len(outcomes), _ROWS_SLICE_DOCS):
+        columns = [outcome.columns(table) for outcome in outcomes[start:start + _ROWS_SLICE_DOCS]]
+        pieces.append(pa.Table.from_pydict({f.name: list(chain.from_iterable(c[f.name] for c in columns))
+                                            for f in schema}, schema=schema))
+    return pa.concat_tables(pieces) if pieces else build_table(table, [])
 
 
 def _read_filtered(path: Path, keep: pa.Array) -> pa.Table | None:
