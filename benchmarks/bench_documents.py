@@ -6,7 +6,8 @@ of the same three tables written for this benchmark, not a peer's code): per cor
 gongkai's whole extraction (``extract_bytes``), gongkai's reader alone, and the yardstick, each
 round timing every document once (CPU time); the best round of each counts. Prints
 ms/document and the ratio gongkai / yardstick. Run from the repository root:
-``python benchmarks/bench_documents.py`` (``--docs N``, ``--rounds N``).
+``python benchmarks/bench_documents.py`` (``--docs N``, ``--rounds N``; ``--gc worker`` tunes
+garbage collection as a batch worker does).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from regex_yardstick import read_document
 
+from gongkai.batch.executors import tune_gc
 from gongkai.convert.formats import READERS, Reader
 from gongkai.convert.stages import extract_bytes
 from gongkai.model.settings import ExtractSettings
@@ -72,7 +74,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=200, help="synthetic documents per format (default 200)")
     parser.add_argument("--rounds", type=int, default=7, help="alternating rounds (default 7)")
+    parser.add_argument("--gc", choices=("default", "worker"), default="default",
+                        help="garbage collection: Python's defaults, or as a batch worker tunes it "
+                             "(gongkai.batch.executors.tune_gc)")
     args = parser.parse_args()
+    if args.gc == "worker":
+        tune_gc()
     corpora = {
         f"synthetic text ({args.docs})": synthetic_text(args.docs),
         "real text (tests/data, 2)": real(".txt") * 25,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing as mp
 import os
 import select
@@ -51,6 +52,8 @@ _PR_SET_PDEATHSIG = 1
 # A new worker says so once it has started (imports done); until then its document's clock has
 # this much extra time, so a slow start on a loaded machine is not a document timeout.
 _READY = "ready"
+# gc thresholds of a worker process (generation 0, 1, 2; Python's defaults are 700/2000, 10, 10).
+WORKER_GC_THRESHOLDS = (20_000, 20, 20)
 _START_GRACE_S = 30.0
 
 
@@ -117,6 +120,16 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)  # unwinds: LibreOffice is killed, temporary folders removed
 
 
+def tune_gc() -> None:
+    """Garbage collection for a worker process: what is loaded by now (modules, the reader and
+    table machinery) is frozen out of the collector's scans, and the young generation is
+    collected less often. A report makes many short-lived, acyclic objects; with the defaults
+    the collector's full scans of the long-lived ones cost ≈40% of a text or HTML report's CPU
+    (benchmarks/bench_documents.py --gc). Workers are recycled and watched for memory anyway."""
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC_THRESHOLDS)
+
+
 def _worker_main(conn: Connection, settings: ExtractSettings, work: WorkFn, supervisor_pid: int = 0,
                  tmp_dir: str | None = None) -> None:
     """Loop of one pool worker: receive a task, send back its outcome; ``None`` ends it."""
@@ -126,6 +139,7 @@ def _worker_main(conn: Connection, settings: ExtractSettings, work: WorkFn, supe
         die_with_parent(supervisor_pid)
     if tmp_dir:
         tempfile.tempdir = tmp_dir
+    tune_gc()
     conn.send(_READY)
     while True:
         try:
