@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from gongkai.extractors.ocr.choice import choose
+from gongkai.extractors.tables.cells import source_locator
 from gongkai.model.document import OcrProvenance
 from gongkai.model.result import CellValue
 from gongkai.schemas.rules import equations
@@ -37,12 +38,6 @@ from gongkai.schemas.rules import equations
 # Same tolerance as the checks (gongkai.convert.checks).
 TOLERANCE = 1e-6
 
-# CellValue.locator of a split digit run: "<cell locator> run '…' part i/n".
-_RUN_MARK = " run "
-
-
-def _cell_key(locator: str) -> str:
-    return locator.split(_RUN_MARK, 1)[0]
 
 
 def _numbers(texts: tuple[str, ...]) -> list[float]:
@@ -51,7 +46,7 @@ def _numbers(texts: tuple[str, ...]) -> list[float]:
 
 def is_ocr_value(cell: CellValue, ocr: OcrProvenance) -> bool:
     """Read by OCR: on a scanned page, or in a table cell of a picture."""
-    return (cell.page is not None and cell.page in ocr.pages) or _cell_key(cell.locator) in ocr.cells
+    return (cell.page is not None and cell.page in ocr.pages) or source_locator(cell.locator) in ocr.cells
 
 
 def gate_cells(cells: list[CellValue], template: str, ocr: OcrProvenance) -> list[CellValue]:
@@ -62,7 +57,7 @@ def gate_cells(cells: list[CellValue], template: str, ocr: OcrProvenance) -> lis
     for i, cell in enumerate(cells):
         if not is_ocr_value(cell, ocr):
             continue
-        doubtful = _cell_key(cell.locator) in ocr.unsure
+        doubtful = source_locator(cell.locator) in ocr.unsure
         if doubtful and cell.value is None and cell.flag == "blank":
             out[i] = replace(cell, flag="ocr_unsure")
         elif cell.value is not None and cell.flag is None:

@@ -52,15 +52,12 @@ def _from_data_uri(src: str) -> bytes | None:
         return None
 
 
-def _local_file(src: str, source: str) -> Path | None:
-    """The file a relative ``src`` names inside the page's folder, or None (remote, outside, absent)."""
+def _local_file(src: str, base: Path) -> Path | None:
+    """The file a relative ``src`` names inside the page's folder ``base``, or None (remote,
+    outside, absent)."""
     parts = urlsplit(src)
     if parts.scheme or parts.netloc or not parts.path:
         return None
-    page = Path(source)
-    if not page.is_file():
-        return None
-    base = page.parent.resolve()
     try:
         path = (base / unquote(parts.path)).resolve()
     except (OSError, RuntimeError, ValueError):
@@ -86,14 +83,21 @@ def picture_folder(page: Path) -> Path:
     return page.with_name(page.name + PICTURE_FOLDER_SUFFIX)
 
 
-def _saved_picture(src: str, source: str) -> Path | None:
+def _saved_picture(src: str, folder: Path) -> Path | None:
     """The picture the crawler saved for ``src`` in the page's picture folder, if any."""
-    folder = picture_folder(Path(source))
-    if not folder.is_dir():
-        return None
     key = picture_key(src)
     return next((p for p in sorted(folder.glob(key + "*")) if p.is_file()
                  and p.stat().st_size <= PICTURE_MAX_BYTES), None)
+
+
+def _page_places(source: str) -> tuple[Path | None, Path | None]:
+    """The saved page's folder and its picture folder (None when the page is not a local file, or
+    has no picture folder)."""
+    page = Path(source)
+    if not page.is_file():
+        return None, None
+    folder = picture_folder(page)
+    return page.parent.resolve(), folder if folder.is_dir() else None
 
 
 def _position(blocks: list[Block], line: int | None) -> int:
@@ -111,6 +115,7 @@ def article_pictures(article: etree._Element, source: str, blocks: list[Block],
     """Pictures of the article, each placed among ``blocks`` (those not available offline without
     bytes: ``Picture.available`` is False)."""
     pictures: list[Picture] = []
+    places: tuple[Path | None, Path | None] | None = None  # looked up once, at the first <img> that needs it
     for number, img in enumerate(article.iter("img"), start=1):
         src = (img.get("src") or "").strip()
         if not src:
@@ -122,7 +127,11 @@ def article_pictures(article: etree._Element, source: str, blocks: list[Block],
             pictures.append(Picture(name=name, position=_position(blocks, line), data=data,
                                     locator=Locator(line=line, image=name), width_pt=shown_width_pt(img)))
             continue
-        path = _local_file(src, source) or _saved_picture(src, source)
+        if places is None:
+            places = _page_places(source)
+        base, folder = places
+        path = (_local_file(src, base) if base is not None else None) or \
+            (_saved_picture(src, folder) if folder is not None else None)
         pictures.append(Picture(name=src, position=_position(blocks, line),
                                 path=None if path is None else str(path),
                                 locator=Locator(line=line, image=src), width_pt=shown_width_pt(img)))

@@ -17,6 +17,14 @@ from gongkai.extractors.tables.splitting import (
 from gongkai.model.result import CellValue
 from gongkai.schemas.codes import unit_of
 
+# CellValue.locator of a value split out of a digit run: "<cell locator> run '…' part i/n".
+RUN_MARK = " run "
+
+
+def source_locator(locator: str) -> str:
+    """The locator of the cell or text a value came from (a split run's part suffix cut off)."""
+    return locator.split(RUN_MARK, 1)[0]
+
 
 def cell_from_slot(table: str, code: str, slot: ValueSlot, spec: SlotSpec | None = None) -> CellValue:
     """One printed cell → CellValue: the number as printed, or null with the parser's flag."""
@@ -47,7 +55,7 @@ def cells_from_reading(table: str, codes: Sequence[str], record: RowRecord,
     flag_if_set = "annotated" if BOUNDARY in slot.raw else None
     out: list[CellValue] = []
     for index, (code, value) in enumerate(zip(codes, values, strict=True)):
-        locator = f"{where} run {slot.raw!r} part {index + 1}/{len(codes)}".strip()
+        locator = f"{where}{RUN_MARK}{slot.raw!r} part {index + 1}/{len(codes)}".strip()
         out.append(CellValue(table, code, value, unit_of(code), slot.raw,
                              flag_if_set if value is not None else flag_if_null, slot.locator.page, locator))
     return out

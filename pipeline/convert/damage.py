@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from gongkai.extractors.encoding import DAMAGED
+from gongkai.extractors.tables.cells import source_locator
 from gongkai.model.document import Document, TableBlock, TextBlock
 from gongkai.model.result import CellValue, ReportResult
-
-DAMAGED = "\ufffd"
 
 # Characters either side of a damaged place in a stream within which no value is trusted (a
 # row of table 三 in a dump is about 60–150 characters).
@@ -32,10 +32,6 @@ STREAM_WINDOW = 300
 _UNREAD = frozenset({"unreadable", "ambiguous"})
 _STREAM = re.compile(r"^(.*?) char (\d+)")
 _DIGIT = re.compile(r"\d")
-
-
-def _cell_key(locator: str) -> str:
-    return locator.split(" run ", 1)[0]
 
 
 def null_damaged(document: Document, cells: list[CellValue]) -> tuple[list[CellValue], list[str]]:
@@ -75,7 +71,7 @@ def null_damaged(document: Document, cells: list[CellValue]) -> tuple[list[CellV
 
 def _near_damage(locator: str, rows: dict[str, tuple[int, int]], damaged_rows: set[tuple[int, int]],
                  damaged_grids: set[int], streams: dict[str, list[int]]) -> bool:
-    where = rows.get(_cell_key(locator))
+    where = rows.get(source_locator(locator))
     if where is not None:
         return where in damaged_rows or where[0] in damaged_grids
     match = _STREAM.match(locator)
