@@ -85,3 +85,29 @@ def test_workers_that_always_die_at_start_stop_the_run() -> None:
         for outcome in executor.run(tasks):
             seen.append(outcome)
     assert len(seen) < 5
+
+
+def cache_dir_work(task: Task, settings: ExtractSettings) -> DocumentOutcome:
+    """Reports where the worker keeps its jieba cache and its temporary files."""
+    import tempfile
+
+    from gongkai.extractors.prose.segmenter import cache_dir
+
+    outcome = failure_outcome(task, "not_a_report", "stand-in")
+    outcome.worker = f"{cache_dir()}|{tempfile.gettempdir()}"
+    return outcome
+
+
+def test_workers_keep_the_jieba_lexicon_outside_the_runs_temporary_folder(
+        tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: workers moved tempfile.tempdir into the run's folder (removed at the end) before
+    the lexicon's cache folder was chosen, so every worker of every run built it anew (~2 s)."""
+    from gongkai.extractors.prose.segmenter import CACHE_BASE_ENV, cache_dir
+
+    monkeypatch.delenv(CACHE_BASE_ENV, raising=False)
+    executor = LocalProcessExecutor(ExtractSettings(), PoolSettings(jobs=1), work=cache_dir_work)
+    (outcome,) = executor.run([Task("a", "1")])
+    worker_cache, worker_temp = outcome.worker.split("|")
+    assert worker_cache == str(cache_dir())
+    assert "gongkai-run-" in worker_temp  # the worker's own temporary files do go to the run's folder
+    assert not worker_cache.startswith(worker_temp)

@@ -4,7 +4,8 @@ jieba builds a prefix dictionary from its bundled ``dict.txt`` on first use (abo
 it as a marshal cache file that each later process loads whole (~0.6 s CPU). gongkai instead
 reads the dictionary word by word from a :mod:`lexicon` file (built once, about 3 s, then ~0 s
 per process) in a private cache folder, ``<tempdir>/gongkai-jieba-<uid>`` (mode 0700, used only
-when it belongs to this user; otherwise a fresh ``mkdtemp`` folder). Nothing is written to the
+when it belongs to this user; otherwise a fresh ``mkdtemp`` folder; ``$GONGKAI_CACHE_BASE`` moves
+it). Nothing is written to the
 home folder; when no temporary folder is writable jieba builds the dictionary in memory (its
 failure to write a cache is silenced). Segmentation is the same either way. Everything is
 offline: the dictionaries are files of the installed packages.
@@ -27,12 +28,17 @@ from gongkai.extractors.prose.lexicon import Lexicon, PrefixFreq, import_jieba, 
 
 DICTIONARY_FILE = "disclosure_terms.txt"
 CACHE_PREFIX = "gongkai-jieba-"
+# The folder the private cache folder is made in, when set (else the temporary folder). A batch
+# worker sets it to the temporary folder it started with before it moves its own temporary files
+# into the run's folder, which is removed at the end: otherwise every worker of every run built
+# the lexicon anew (~2 s CPU each).
+CACHE_BASE_ENV = "GONGKAI_CACHE_BASE"
 
 
 def cache_dir() -> Path | None:
     """This user's private jieba cache folder (created 0700), or None when no temp dir is writable."""
     try:
-        base = Path(tempfile.gettempdir())
+        base = Path(os.environ.get(CACHE_BASE_ENV) or tempfile.gettempdir())
     except (FileNotFoundError, OSError):
         return None
     uid = os.getuid() if hasattr(os, "getuid") else 0

@@ -138,6 +138,10 @@ def _worker_main(conn: Connection, settings: ExtractSettings, work: WorkFn, supe
     if supervisor_pid:
         die_with_parent(supervisor_pid)
     if tmp_dir:
+        from gongkai.extractors.prose.segmenter import CACHE_BASE_ENV
+
+        # caches that outlive the run (the jieba lexicon) stay where they were
+        os.environ.setdefault(CACHE_BASE_ENV, tempfile.gettempdir())
         tempfile.tempdir = tmp_dir
     tune_gc()
     conn.send(_READY)
