@@ -311,7 +311,17 @@ def nightly(
     raise typer.Exit(report.exit_code())
 
 
+# Commands whose process is the batch supervisor and ends with the run: pandas is kept out of it
+# (see gongkai.batch.pandas_guard). Done here, in the process's entry point, not in the commands,
+# so that calling the app in a Python process (tests, notebooks) never changes that process.
+SUPERVISOR_COMMANDS = frozenset({"extract", "nightly"})
+
+
 def run() -> None:  # pragma: no cover - entry for `python -m gongkai.cli.app`
+    if SUPERVISOR_COMMANDS.intersection(sys.argv[1:2]):
+        from gongkai.batch.pandas_guard import keep_pandas_out_of_pyarrow
+
+        keep_pandas_out_of_pyarrow()
     try:
         app()
     except KeyboardInterrupt:
