@@ -42,6 +42,7 @@ CHROME_TEXT = re.compile(r"^\s*(当前位置|您当前的位置|您的位置|当
 # Every CHROME_TEXT match holds this word: a page has breadcrumb text only if one of its text
 # pieces holds the word or ends with the word's first character.
 _CHROME_TEXT_CORE = "位置"
+_CHROME_TEXT_CORE_START = _CHROME_TEXT_CORE[0]  # so every such text piece holds this character
 # The first characters of CHROME_TEXT's words.
 _CHROME_TEXT_OPENERS = "当您"
 # CHROME_TEXT is decided by the first non-space character after its longest word (6 characters).
@@ -64,6 +65,8 @@ _HEADING_TAG_SET = frozenset(_HEADING_TAGS)
 _HEADING_NUMERALS = "一二三四五六"
 # First characters (after whitespace) of a piece of text that may open a heading.
 _HEADING_OPENERS = frozenset(_HEADING_NUMERALS + INVISIBLE_CHARS)
+# First characters of a piece of text that may open a heading or a breadcrumb (CHROME_TEXT).
+_OPENERS = _HEADING_OPENERS | frozenset(_CHROME_TEXT_OPENERS)
 # Words found in the report tables 二, 三, 四.
 TABLE_KEYWORDS: tuple[str, ...] = tuple(w for words in TABLE_MARKERS.values() for w in words)
 TITLE_KEYWORD = "年度报告"
@@ -152,32 +155,40 @@ def scan_page(root: etree._Element) -> PageScan:
         first = text.lstrip()[:1] if text else ""  # "" when the element's own text is all space
         if tag in _TABLE_PARTS:
             pass  # never chrome
-        elif tag in _CHROME_TAG_SET or _may_be_chrome_by_attributes(element.attrib, hidden_styles):
+        elif tag in _CHROME_TAG_SET or _may_be_chrome_by_attributes(element, hidden_styles):
             scan.chrome.append((position, element))
         elif tag in _TEXT_CHROME_TAGS and (not first or first in _CHROME_TEXT_OPENERS):
             scan.text_chrome.append((position, element))  # its text may open with CHROME_TEXT
         if first:
-            if first in _HEADING_OPENERS or first in _CHROME_TEXT_OPENERS:
+            if first in _OPENERS:
                 _note_opener(scan, first, element)
-            breadcrumbs_possible = breadcrumbs_possible or _may_hold_breadcrumb(text)
+            if not breadcrumbs_possible and _CHROME_TEXT_CORE_START in text:  # (a quick test first)
+                breadcrumbs_possible = _may_hold_breadcrumb(text)
         tail = element.tail
         if tail and element is not root:
             first = tail.lstrip()[:1]
             if first:
-                if first in _HEADING_OPENERS or first in _CHROME_TEXT_OPENERS:
+                if first in _OPENERS:
                     _note_opener(scan, first, element.getparent())
-                breadcrumbs_possible = breadcrumbs_possible or _may_hold_breadcrumb(tail)
+                if not breadcrumbs_possible and _CHROME_TEXT_CORE_START in tail:
+                    breadcrumbs_possible = _may_hold_breadcrumb(tail)
     scan.breadcrumbs_possible = breadcrumbs_possible
     return scan
 
 
-def _may_be_chrome_by_attributes(attrib: etree._Attrib, hidden_styles: dict[str, bool]) -> bool:
-    """Whether the attributes may make an element chrome (a class/id name, hidden); cached by style."""
-    if not attrib:
+def _may_be_chrome_by_attributes(element: etree._Element, hidden_styles: dict[str, bool]) -> bool:
+    """Whether the attributes may make an element chrome (a class/id name, hidden); cached by style.
+
+    The names first (one call into lxml; most elements have no attribute or none of these).
+    """
+    names = element.keys()
+    if not names:
         return False
-    if "class" in attrib or "id" in attrib or "hidden" in attrib:
+    if "class" in names or "id" in names or "hidden" in names:
         return True
-    style = attrib.get("style")
+    if "style" not in names:
+        return False
+    style = element.get("style")
     if not style:
         return False
     hidden = hidden_styles.get(style)
@@ -188,7 +199,7 @@ def _may_be_chrome_by_attributes(attrib: etree._Attrib, hidden_styles: dict[str,
 
 def _may_hold_breadcrumb(text: str) -> bool:
     """Whether a page holding this text may hold CHROME_TEXT (the word may start at its end)."""
-    return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE[0])
+    return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE_START)
 
 
 def _note_opener(scan: PageScan, first: str, owner: etree._Element) -> None:
