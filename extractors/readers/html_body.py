@@ -55,6 +55,7 @@ _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[-_\s]+")
 _NON_CJK_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
+_CJK_COUNT_PIECE = 1024  # characters
 
 # Section headings of the report (一、总体情况 …), matched on short blocks only.
 HEADING = re.compile(r"^[一二三四五六]\s*[、.．]\s*\S*("
@@ -89,10 +90,21 @@ def cjk_count(text: str) -> int:
     return len(_NON_CJK_RUN.sub("", text))
 
 
+def _cjk_at_least(text: str, count: int) -> bool:
+    """Whether ``text`` holds ``count`` CJK ideographs or more: counted a piece at a time, up to
+    ``count`` (the containers of a report hold thousands)."""
+    found = 0
+    for start in range(0, len(text), _CJK_COUNT_PIECE):
+        found += cjk_count(text[start:start + _CJK_COUNT_PIECE])
+        if found >= count:
+            return True
+    return False
+
+
 def _holds_report(element: etree._Element) -> bool:
     if next(element.iterdescendants("table"), None) is not None:
         return True
-    return cjk_count(text_content(element)) >= CHROME_MAX_CJK
+    return _cjk_at_least(text_content(element), CHROME_MAX_CJK)
 
 
 def _has_chrome_name(element: etree._Element) -> bool:
@@ -219,15 +231,18 @@ def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:
     return found
 
 
-def _is_chrome(element: etree._Element, breadcrumbs_possible: bool) -> bool:
+def _is_chrome(element: etree._Element, breadcrumb_holders: set[etree._Element]) -> bool:
+    """Whether an element is page chrome; ``breadcrumb_holders``: the elements that may open with a
+    breadcrumb (CHROME_TEXT), the ancestors-or-self of the breadcrumb owners when the page may
+    hold one."""
     tag = _tag(element)
     if not tag or tag in _TABLE_PARTS or tag in ("html", "body"):
         return False
     if tag in CHROME_TAGS or _has_chrome_name(element) or _is_hidden(element):
         return not _holds_report(element)
-    if breadcrumbs_possible and tag in _TEXT_CHROME_TAGS and CHROME_TEXT.match(_leading_text(element)):
+    if element in breadcrumb_holders and tag in _TEXT_CHROME_TAGS and CHROME_TEXT.match(_leading_text(element)):
         text = text_content(element)
-        return bool(CHROME_TEXT.match(text)) and cjk_count(text) < CHROME_MAX_CJK
+        return bool(CHROME_TEXT.match(text)) and not _cjk_at_least(text, CHROME_MAX_CJK)
     return False
 
 
@@ -256,20 +271,18 @@ def remove_chrome(root: etree._Element) -> PageScan:
             _drop(element)
     scan = scan_page(root)
     candidates = scan.chrome
+    holders: set[etree._Element] = set()
     if scan.breadcrumbs_possible:
         # a breadcrumb's first character opens one of its texts: it holds a breadcrumb owner
         holders = _ancestors_or_self(scan.breadcrumb_owners)
         text_chrome = [item for item in scan.text_chrome if item[1] in holders]
         candidates = list(heapq.merge(scan.chrome, text_chrome, key=lambda item: item[0]))
-    for _position, element in candidates:
-        if element is not root and _attached(element, root) and _is_chrome(element, scan.breadcrumbs_possible):
+    removed_until = -1  # the last scan position inside a removed element
+    for position, element in candidates:
+        if position > removed_until and element is not root and _is_chrome(element, holders):
+            removed_until = position + sum(1 for _ in element.iterdescendants())
             _drop(element)
     return scan
-
-
-def _attached(element: etree._Element, root: etree._Element) -> bool:
-    """Whether ``root`` is an ancestor of ``element`` (not removed with an ancestor)."""
-    return any(ancestor is root for ancestor in element.iterancestors(root.tag))
 
 
 def _heading_candidates(root: etree._Element, owners: list[etree._Element]) -> list[etree._Element]:
