@@ -142,8 +142,10 @@ def cell_text(cell: etree._Element) -> str:
         # the common cell: its text is all in one block or inline element (``<p>``, ``<span>``),
         # which gives the one run _cell_runs would give
         child = cell[0]
-        if not len(child) and not child.tail and _CHILD_KINDS.get(child.tag, _BLOCK) == _BLOCK:
-            return collapse_whitespace(child.text or "")
+        if not child.tail and _CHILD_KINDS.get(child.tag, _BLOCK) == _BLOCK:
+            content = _inline_text(child) if len(child) else (child.text or "")
+            if content is not None:
+                return collapse_whitespace(content)
     runs = _cell_runs(cell)
     if runs is None:
         return join_fragments(flow_lines(cell))
