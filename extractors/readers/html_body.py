@@ -42,6 +42,7 @@ CHROME_TEXT = re.compile(r"^\s*(当前位置|您当前的位置|您的位置|当
 # Every CHROME_TEXT match holds this word: a page has breadcrumb text only if one of its text
 # pieces holds the word or ends with the word's first character.
 _CHROME_TEXT_CORE = "位置"
+_CHROME_TEXT_CORE_START = _CHROME_TEXT_CORE[0]  # so every such text piece holds this character
 # The first characters of CHROME_TEXT's words.
 _CHROME_TEXT_OPENERS = "当您"
 # CHROME_TEXT is decided by the first non-space character after its longest word (6 characters).
@@ -54,6 +55,7 @@ _TABLE_PARTS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th", 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WORD_SPLIT = re.compile(r"[-_\s]+")
 _NON_CJK_RUN = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
+_CJK_COUNT_PIECE = 1024  # characters
 
 # Section headings of the report (一、总体情况 …), matched on short blocks only.
 HEADING = re.compile(r"^[一二三四五六]\s*[、.．]\s*\S*("
@@ -64,6 +66,8 @@ _HEADING_TAG_SET = frozenset(_HEADING_TAGS)
 _HEADING_NUMERALS = "一二三四五六"
 # First characters (after whitespace) of a piece of text that may open a heading.
 _HEADING_OPENERS = frozenset(_HEADING_NUMERALS + INVISIBLE_CHARS)
+# First characters of a piece of text that may open a heading or a breadcrumb (CHROME_TEXT).
+_OPENERS = _HEADING_OPENERS | frozenset(_CHROME_TEXT_OPENERS)
 # Words found in the report tables 二, 三, 四.
 TABLE_KEYWORDS: tuple[str, ...] = tuple(w for words in TABLE_MARKERS.values() for w in words)
 TITLE_KEYWORD = "年度报告"
@@ -86,10 +90,21 @@ def cjk_count(text: str) -> int:
     return len(_NON_CJK_RUN.sub("", text))
 
 
+def _cjk_at_least(text: str, count: int) -> bool:
+    """Whether ``text`` holds ``count`` CJK ideographs or more: counted a piece at a time, up to
+    ``count`` (the containers of a report hold thousands)."""
+    found = 0
+    for start in range(0, len(text), _CJK_COUNT_PIECE):
+        found += cjk_count(text[start:start + _CJK_COUNT_PIECE])
+        if found >= count:
+            return True
+    return False
+
+
 def _holds_report(element: etree._Element) -> bool:
     if next(element.iterdescendants("table"), None) is not None:
         return True
-    return cjk_count(text_content(element)) >= CHROME_MAX_CJK
+    return _cjk_at_least(text_content(element), CHROME_MAX_CJK)
 
 
 def _has_chrome_name(element: etree._Element) -> bool:
@@ -152,32 +167,40 @@ def scan_page(root: etree._Element) -> PageScan:
         first = text.lstrip()[:1] if text else ""  # "" when the element's own text is all space
         if tag in _TABLE_PARTS:
             pass  # never chrome
-        elif tag in _CHROME_TAG_SET or _may_be_chrome_by_attributes(element.attrib, hidden_styles):
+        elif tag in _CHROME_TAG_SET or _may_be_chrome_by_attributes(element, hidden_styles):
             scan.chrome.append((position, element))
         elif tag in _TEXT_CHROME_TAGS and (not first or first in _CHROME_TEXT_OPENERS):
             scan.text_chrome.append((position, element))  # its text may open with CHROME_TEXT
         if first:
-            if first in _HEADING_OPENERS or first in _CHROME_TEXT_OPENERS:
+            if first in _OPENERS:
                 _note_opener(scan, first, element)
-            breadcrumbs_possible = breadcrumbs_possible or _may_hold_breadcrumb(text)
+            if not breadcrumbs_possible and _CHROME_TEXT_CORE_START in text:  # (a quick test first)
+                breadcrumbs_possible = _may_hold_breadcrumb(text)
         tail = element.tail
         if tail and element is not root:
             first = tail.lstrip()[:1]
             if first:
-                if first in _HEADING_OPENERS or first in _CHROME_TEXT_OPENERS:
+                if first in _OPENERS:
                     _note_opener(scan, first, element.getparent())
-                breadcrumbs_possible = breadcrumbs_possible or _may_hold_breadcrumb(tail)
+                if not breadcrumbs_possible and _CHROME_TEXT_CORE_START in tail:
+                    breadcrumbs_possible = _may_hold_breadcrumb(tail)
     scan.breadcrumbs_possible = breadcrumbs_possible
     return scan
 
 
-def _may_be_chrome_by_attributes(attrib: etree._Attrib, hidden_styles: dict[str, bool]) -> bool:
-    """Whether the attributes may make an element chrome (a class/id name, hidden); cached by style."""
-    if not attrib:
+def _may_be_chrome_by_attributes(element: etree._Element, hidden_styles: dict[str, bool]) -> bool:
+    """Whether the attributes may make an element chrome (a class/id name, hidden); cached by style.
+
+    The names first (one call into lxml; most elements have no attribute or none of these).
+    """
+    names = element.keys()
+    if not names:
         return False
-    if "class" in attrib or "id" in attrib or "hidden" in attrib:
+    if "class" in names or "id" in names or "hidden" in names:
         return True
-    style = attrib.get("style")
+    if "style" not in names:
+        return False
+    style = element.get("style")
     if not style:
         return False
     hidden = hidden_styles.get(style)
@@ -188,7 +211,7 @@ def _may_be_chrome_by_attributes(attrib: etree._Attrib, hidden_styles: dict[str,
 
 def _may_hold_breadcrumb(text: str) -> bool:
     """Whether a page holding this text may hold CHROME_TEXT (the word may start at its end)."""
-    return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE[0])
+    return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE_START)
 
 
 def _note_opener(scan: PageScan, first: str, owner: etree._Element) -> None:
@@ -208,15 +231,18 @@ def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:
     return found
 
 
-def _is_chrome(element: etree._Element, breadcrumbs_possible: bool) -> bool:
+def _is_chrome(element: etree._Element, breadcrumb_holders: set[etree._Element]) -> bool:
+    """Whether an element is page chrome; ``breadcrumb_holders``: the elements that may open with a
+    breadcrumb (CHROME_TEXT), the ancestors-or-self of the breadcrumb owners when the page may
+    hold one."""
     tag = _tag(element)
     if not tag or tag in _TABLE_PARTS or tag in ("html", "body"):
         return False
     if tag in CHROME_TAGS or _has_chrome_name(element) or _is_hidden(element):
         return not _holds_report(element)
-    if breadcrumbs_possible and tag in _TEXT_CHROME_TAGS and CHROME_TEXT.match(_leading_text(element)):
+    if element in breadcrumb_holders and tag in _TEXT_CHROME_TAGS and CHROME_TEXT.match(_leading_text(element)):
         text = text_content(element)
-        return bool(CHROME_TEXT.match(text)) and cjk_count(text) < CHROME_MAX_CJK
+        return bool(CHROME_TEXT.match(text)) and not _cjk_at_least(text, CHROME_MAX_CJK)
     return False
 
 
@@ -245,20 +271,18 @@ def remove_chrome(root: etree._Element) -> PageScan:
             _drop(element)
     scan = scan_page(root)
     candidates = scan.chrome
+    holders: set[etree._Element] = set()
     if scan.breadcrumbs_possible:
         # a breadcrumb's first character opens one of its texts: it holds a breadcrumb owner
         holders = _ancestors_or_self(scan.breadcrumb_owners)
         text_chrome = [item for item in scan.text_chrome if item[1] in holders]
         candidates = list(heapq.merge(scan.chrome, text_chrome, key=lambda item: item[0]))
-    for _position, element in candidates:
-        if element is not root and _attached(element, root) and _is_chrome(element, scan.breadcrumbs_possible):
+    removed_until = -1  # the last scan position inside a removed element
+    for position, element in candidates:
+        if position > removed_until and element is not root and _is_chrome(element, holders):
+            removed_until = position + sum(1 for _ in element.iterdescendants())
             _drop(element)
     return scan
-
-
-def _attached(element: etree._Element, root: etree._Element) -> bool:
-    """Whether ``root`` is an ancestor of ``element`` (not removed with an ancestor)."""
-    return any(ancestor is root for ancestor in element.iterancestors(root.tag))
 
 
 def _heading_candidates(root: etree._Element, owners: list[etree._Element]) -> list[etree._Element]:

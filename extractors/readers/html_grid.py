@@ -72,18 +72,30 @@ def row_groups(table: etree._Element) -> list[list[etree._Element]]:
     return [[r for r in group if not _is_hidden(r)] for group in groups]
 
 
-def _is_inline_only(element: etree._Element) -> bool:
-    """No descendant breaks a line or hides text (so the element's text is one inline run)."""
-    if not len(element):
-        return True
-    for descendant in element.iterdescendants():
-        tag = descendant.tag
-        if not isinstance(tag, str):
-            return False  # comments, processing instructions: take the careful path
-        tag = tag.lower()
-        if tag == "br" or tag in BLOCK_TAGS or tag in SKIPPED_TAGS:
-            return False
-    return True
+# What a cell's child element is for the cell's text (tags are lowercase: lxml's HTML parser
+# lowercases them); any other tag is inline. Comments and processing instructions (not left by
+# parse_html) and tables send the cell down the careful path.
+_BREAK, _BLOCK, _SKIPPED, _CAREFUL = range(4)
+_CHILD_KINDS: dict[object, int] = {
+    **dict.fromkeys(BLOCK_TAGS, _BLOCK), **dict.fromkeys(SKIPPED_TAGS, _SKIPPED), "br": _BREAK,
+    "table": _CAREFUL, etree.Comment: _CAREFUL, etree.ProcessingInstruction: _CAREFUL, etree.Entity: _CAREFUL,
+}
+
+
+def _inline_text(element: etree._Element) -> str | None:
+    """The text content of an element whose descendants are all inline (nothing breaks a line or
+    hides text), else None."""
+    pieces = [element.text or ""]
+    for child in element:
+        if child.tag in _CHILD_KINDS:
+            return None
+        if len(child):  # nested deeper: check every descendant, take the text content in one call
+            if any(descendant.tag in _CHILD_KINDS for descendant in element.iterdescendants()):
+                return None
+            text: str = text_content(element)
+            return text
+        pieces += (child.text or "", child.tail or "")
+    return "".join(pieces)
 
 
 def _cell_runs(cell: etree._Element) -> list[str] | None:
@@ -97,24 +109,18 @@ def _cell_runs(cell: etree._Element) -> list[str] | None:
     runs: list[str] = []
     current = cell.text or ""
     for child in cell:
-        tag = child.tag
-        if not isinstance(tag, str):
-            return None
-        tag = tag.lower()
-        if tag == "br":
+        kind = _CHILD_KINDS.get(child.tag)
+        if kind == _BREAK:
             if current:
                 runs.append(current)
             current = ""
-        elif tag == "table":
+        elif kind == _CAREFUL:
             return None
-        elif tag not in SKIPPED_TAGS:
-            if not len(child):
-                content = child.text or ""
-            elif _is_inline_only(child):
-                content = text_content(child)
-            else:
+        elif kind != _SKIPPED:
+            content = (child.text or "") if not len(child) else _inline_text(child)
+            if content is None:
                 return None
-            if tag in BLOCK_TAGS:
+            if kind == _BLOCK:
                 if current:
                     runs.append(current)
                 if content:
@@ -132,6 +138,14 @@ def _cell_runs(cell: etree._Element) -> list[str] | None:
 
 def cell_text(cell: etree._Element) -> str:
     """A cell's printed text: its lines (``<br>``, ``<p>`` …) joined, ``&nbsp;``-only gives ``""``."""
+    if len(cell) == 1 and not cell.text:
+        # the common cell: its text is all in one block or inline element (``<p>``, ``<span>``),
+        # which gives the one run _cell_runs would give
+        child = cell[0]
+        if not child.tail and _CHILD_KINDS.get(child.tag, _BLOCK) == _BLOCK:
+            content = _inline_text(child) if len(child) else (child.text or "")
+            if content is not None:
+                return collapse_whitespace(content)
     runs = _cell_runs(cell)
     if runs is None:
         return join_fragments(flow_lines(cell))
@@ -140,11 +154,9 @@ def cell_text(cell: etree._Element) -> str:
     return join_fragments([line for line in map(collapse_whitespace, runs) if line])
 
 
-def _cell_spans(attributes: list[tuple[str, str]], hidden_styles: dict[str, bool]) -> tuple[int, int] | None:
-    """(colspan, rowspan) of a cell from its attributes (``element.items()``: one call into lxml
-    instead of one per ``get``), or None when the cell is hidden. Hidden styles are cached."""
-    if not attributes:
-        return 1, 1
+def _cell_spans(attributes: tuple[tuple[str, str], ...]) -> tuple[int, int] | None:
+    """(colspan, rowspan) of a cell from its attributes (``element.items()``), or None when the
+    cell is hidden."""
     style = colspan = rowspan = None
     for key, value in attributes:  # the first of a repeated name counts, as with element.get()
         if key == "style":
@@ -155,12 +167,8 @@ def _cell_spans(attributes: list[tuple[str, str]], hidden_styles: dict[str, bool
             rowspan = value if rowspan is None else rowspan
         elif key == "hidden":
             return None
-    if style is not None:
-        hidden = hidden_styles.get(style)
-        if hidden is None:
-            hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
-        if hidden:
-            return None
+    if style is not None and _HIDDEN_STYLE.search(style):
+        return None
     return (1 if colspan is None else parse_span(colspan, zero_allowed=False, limit=MAX_COLSPAN),
             1 if rowspan is None else parse_span(rowspan, zero_allowed=True, limit=MAX_ROWSPAN))
 
@@ -168,31 +176,35 @@ def _cell_spans(attributes: list[tuple[str, str]], hidden_styles: dict[str, bool
 def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
     """The grid of anchor cells of a data table (no nested tables)."""
     cells: list[Cell] = []
-    # slots of rows below the current one taken by rowspans (a row's own cells never overlap)
-    occupied: set[tuple[int, int]] = set()
-    hidden_styles: dict[str, bool] = {}
+    # columns of the rows below the current one taken by rowspans (a row's own cells never overlap)
+    taken_below: dict[int, set[int]] = {}
+    # spans by the cell's attributes: a table repeats a few attribute sets (one items() call into
+    # lxml per cell, read once per distinct set)
+    spans_by_attributes: dict[tuple[tuple[str, str], ...], tuple[int, int] | None] = {}
     n_cols = 0
     row_index = 0
     for group in row_groups(table):
         group_end = row_index + len(group)
         for tr in group:
+            taken = taken_below.pop(row_index, None)
             col = 0
-            for td in tr:
-                tag = td.tag
-                if not isinstance(tag, str) or tag.lower() not in _CELL_TAGS:
-                    continue
-                spans = _cell_spans(td.items(), hidden_styles)
+            for td in tr.iterchildren(*_CELL_TAGS):  # tags are lowercase (lxml's HTML parser)
+                attributes = tuple(td.items())
+                try:
+                    spans = spans_by_attributes[attributes]
+                except KeyError:
+                    spans = spans_by_attributes[attributes] = _cell_spans(attributes)
                 if spans is None:
                     continue  # a hidden cell takes no slot
                 colspan, rowspan = spans
-                while (row_index, col) in occupied:
-                    col += 1
+                if taken:
+                    while col in taken:
+                        col += 1
                 if rowspan != 1:
                     if rowspan == 0 or row_index + rowspan > group_end:
                         rowspan = group_end - row_index
                     for r in range(row_index + 1, row_index + rowspan):
-                        for c in range(col, col + colspan):
-                            occupied.add((r, c))
+                        taken_below.setdefault(r, set()).update(range(col, col + colspan))
                 # positional Locator(page, line, table, row, col): keywords cost twice as much
                 locator = Locator(None, td.sourceline, table_index, row_index, col)
                 cells.append(Cell(cell_text(td), row_index, col, rowspan, colspan, locator))
