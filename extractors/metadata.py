@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 
 from gongkai.extractors.sections import LocatedSections
 from gongkai.model.document import Document
@@ -78,7 +79,7 @@ def _title_candidates(document: Document) -> list[str]:
     out: list[str] = []
     previous = ""
     lines = [_CRAWLER_PREFIX.sub("", block.text).strip()
-             for block in list(document.text_blocks())[:_TITLE_SEARCH_BLOCKS]]
+             for block in islice(document.text_blocks(), _TITLE_SEARCH_BLOCKS)]
     for i, line in enumerate(lines):
         match = _TITLE_WORDS.search(line)
         if not match and len(line) <= _MAX_TITLE:
@@ -121,7 +122,7 @@ def read_metadata(document: Document) -> ReportMetadata:
         meta.issuer = issuer_from_title(title)
         meta.year = year_from_text(title)
     if meta.year is None:
-        head = "\n".join(b.text for b in list(document.text_blocks())[:40])[:20000]
+        head = "\n".join(b.text for b in islice(document.text_blocks(), 40))[:20000]
         period = _PERIOD.search(unicodedata.normalize("NFKC", head))
         if period:
             meta.year = int(period.group(1))

@@ -195,7 +195,8 @@ def _status_of(result: ReportResult, read_cells: list[CellValue], table_absent: 
         reasons.append("issuer_unknown")
     if table_absent:
         reasons.append("table_absent")
-    if any(not cell_is_read(c.value, c.flag) for c in read_cells):
+    # (a clean number, flag None, is read: only the others need the full test)
+    if any(not cell_is_read(c.value, c.flag) for c in read_cells if c.flag is not None or c.value is None):
         reasons.append("cells_unread")
     if failed_checks:
         reasons.append("checks_failed")
