@@ -16,13 +16,16 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from gongkai.extractors.prose.numerals import NUMBER, number_value, qualifier_of
+from gongkai.extractors.prose.numerals import CN_DIGITS, NUMBER, number_value, qualifier_of
 from gongkai.model.result import ProseFact
 
 _SENTENCE = re.compile(r"[^。！!？?]+[。！!？?]?")
 _CLAUSE_START = re.compile(r"[，,；;：:]")
 _GAP = r"[^，,。；;、\d]"  # a few characters of the same clause, no number in between
 _NUM = rf"(?P<num>{NUMBER})\s*(?P<wan>万)?\s*(?:余|多)?\s*"
+# where a pattern starts with the number: a match starts at a digit (the same matches; the regex
+# engine skips other characters quickly instead of trying the number's alternatives at each one)
+_AT_DIGIT = rf"(?=[\d{CN_DIGITS}])"
 _VERB = r"(?:主动公开|公开|公布|发布|推送|更新)了?"
 _KIND = r"(?:各类|各种|全部|相关)?"  # what may stand between the verb and 信息
 _TOTAL = r"(?:共|共计|总计|合计|总数|总量)?\s*(?:为|达到?)?\s*"  # what may stand between 信息 and the number
@@ -51,7 +54,7 @@ FACT_KEYS: tuple[FactKey, ...] = (
     )),
     FactKey("new_media_accounts", "government new-media accounts run (政务新媒体 … 个)", (
         _p(rf"新媒体(?:账号|平台)?(?:数量)?{_TOTAL}{_NUM}(?P<unit>个)(?![部单乡镇街村区县市局])"),
-        _p(rf"(?<![\d.]){_NUM}(?P<unit>个)(?:政务)?新媒体"),
+        _p(rf"{_AT_DIGIT}(?<![\d.]){_NUM}(?P<unit>个)(?:政务)?新媒体"),
     )),
     FactKey("new_media_posts", "posts on government new media (微博/微信/新媒体 … 发布 … 条)", (
         _p(rf"(?:新媒体|微博|微信|公众号){_GAP}{{0,8}}?(?:发布|推送){_GAP}{{0,6}}?{_NUM}(?P<unit>条)"),

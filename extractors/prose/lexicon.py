@@ -94,6 +94,7 @@ class Lexicon:
         meta = dict(self._connection().execute("SELECT key, value FROM meta").fetchall())
         self.total = int(meta["total"])
         self.idf_median = float(meta["idf_median"])
+        self._idf: dict[str, float | None] = {}  # IDF lookups so far (a section's words recur across reports)
 
     def _connection(self) -> sqlite3.Connection:
         if self._conn is None or self._pid != os.getpid():  # never share a connection across fork
@@ -116,8 +117,11 @@ class Lexicon:
 
     def idf(self, word: str) -> float | None:
         """The word's IDF in ``idf.txt``, None when it is not listed."""
-        row = self._row("SELECT v FROM idf WHERE word = ?", word)
-        return None if row is None else float(row[0])
+        found = self._idf.get(word, _MISSING)
+        if found is _MISSING:
+            row = self._row("SELECT v FROM idf WHERE word = ?", word)
+            found = self._idf[word] = None if row is None else float(row[0])
+        return found  # type: ignore[return-value]  # not _MISSING here: a float or None
 
 
 class PrefixFreq:
@@ -129,31 +133,32 @@ class PrefixFreq:
 
     def __init__(self, lexicon: Lexicon) -> None:
         self._lexicon = lexicon
-        self._known: dict[str, int | None] = {}  # lookups so far and added words (None: absent)
+        self.known: dict[str, int | None] = {}  # lookups, added words (None: absent); others only read it
 
-    def _lookup(self, word: str) -> int | None:
-        found = self._known.get(word, _MISSING)
+    def lookup(self, word: str) -> int | None:
+        """The entry of ``word`` (frequency, 0 for a prefix, None for neither), memoized in :attr:`known`."""
+        found = self.known.get(word, _MISSING)
         if found is _MISSING:
             value = self._lexicon.freq(word)
-            self._known[word] = value
+            self.known[word] = value
             return value
         return found  # type: ignore[return-value]  # not _MISSING here: an int or None
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and self._lookup(word) is not None
+        return isinstance(word, str) and self.lookup(word) is not None
 
     def __getitem__(self, word: str) -> int:
-        value = self._lookup(word)
+        value = self.lookup(word)
         if value is None:
             raise KeyError(word)
         return value
 
     def get(self, word: str, default: int | None = None) -> int | None:
-        value = self._lookup(word)
+        value = self.lookup(word)
         return default if value is None else value
 
     def __setitem__(self, word: str, value: int) -> None:
-        self._known[word] = value
+        self.known[word] = value
 
 
 def build_lexicon(path: Path, dictionary: Path, idf_file: Path) -> None:

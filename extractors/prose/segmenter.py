@@ -24,6 +24,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any
 
+from gongkai.extractors.prose.cut import PrefixDict, cut, prefix_dict
 from gongkai.extractors.prose.lexicon import Lexicon, PrefixFreq, import_jieba, open_lexicon
 
 DICTIONARY_FILE = "disclosure_terms.txt"
@@ -85,6 +86,15 @@ def tokenizer() -> Any:
     return tk
 
 
+@cache
+def _prefix_dict() -> PrefixDict:
+    """The prefix dict of :func:`tokenizer` (domain terms loaded), as :func:`cut.cut` reads it."""
+    tk = tokenizer()
+    if isinstance(tk.FREQ, PrefixFreq):
+        return PrefixDict(tk.FREQ.known, tk.FREQ.lookup, tk.total)
+    return prefix_dict(tk.FREQ, tk.total)
+
+
 def segment(text: str) -> list[str]:
-    """The words of ``text`` (jieba precise mode, HMM for unknown words)."""
-    return [w for w in tokenizer().lcut(text, HMM=True) if w.strip()]
+    """The words of ``text``: jieba's ``tokenizer().lcut(text, HMM=True)`` (precise mode, HMM for unknown words)."""
+    return [w for w in cut(text, _prefix_dict()) if w.strip()]
