@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from gongkai.extractors.labels import match_key
 from gongkai.extractors.tables.applications import TableOutcome
-from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.cells import cell_not_found, cells_from_slots, resolve_run, run_readings
 from gongkai.extractors.tables.rows import RowRecord, fit_slots
 from gongkai.extractors.tables.splitting import SlotSpec
 from gongkai.model.result import ErrorRecord
@@ -71,7 +71,7 @@ def extract_active(rows: list[RowRecord], header_text: str, template_hint: str |
             if record.has_numbers and "第二十条" not in record.label:
                 outcome.errors.append(ErrorRecord("tables", "row_unbound",
                                                   f"二: row {record.label!r} with values "
-                                                  f"{[v.raw for v in record.values]} matches no known row"))
+                                                  f"{[v.text for v in record.values]} matches no known row"))
             continue
         bound.setdefault(row.key, (row, record))
     for row in ACTIVE_ROWS[template]:
@@ -88,7 +88,7 @@ def extract_active(rows: list[RowRecord], header_text: str, template_hint: str |
                 count = "too many" if readings is None else str(len(readings))
                 outcome.errors.append(ErrorRecord(
                     "tables", "ambiguous_digits",
-                    f"二: row {row.key}: digits {record.values[0].raw!r} allow {count} readings"))
+                    f"二: row {row.key}: digits {record.values[0].text!r} allow {count} readings"))
             continue
         slots = fit_slots(record.values, len(row.codes))
         if slots is None:
@@ -97,9 +97,8 @@ def extract_active(rows: list[RowRecord], header_text: str, template_hint: str |
                                               f"expected {len(row.codes)}"))
             for code in row.codes:
                 cell = cell_not_found(TABLE, code)
-                cell.flag, cell.raw = "unreadable", " | ".join(v.raw for v in record.values)
+                cell.flag, cell.raw = "unreadable", " | ".join(v.text for v in record.values)
                 outcome.cells.append(cell)
             continue
-        outcome.cells.extend(cell_from_slot(TABLE, code, slot, spec)
-                             for code, slot, spec in zip(row.codes, slots, specs, strict=True))
+        outcome.cells.extend(cells_from_slots(TABLE, row.codes, slots, specs))
     return outcome

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from gongkai.extractors.labels import bare_label, compact, match_key, strip_annotations
-from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.cells import cell_not_found, cells_from_slots, resolve_run, run_readings
 from gongkai.extractors.tables.headers import T3_EXPECTED, bind
-from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
+from gongkai.extractors.tables.rows import RowRecord, Slot, fit_slots
 from gongkai.extractors.tables.splitting import PLAIN, ColumnRule, Reading, RowSum, narrow
 from gongkai.model.result import CellValue, ErrorRecord
 from gongkai.schemas.layouts import (
@@ -33,6 +33,7 @@ TABLE = "applications"
 _F2021_ONLY = {"applications.result.other.no_correction", "applications.result.other.fee_unpaid",
                "applications.result.other.other"}
 _WIDTH = len(T3_COLUMNS)
+_PLAIN_ROW = (PLAIN,) * _WIDTH
 
 
 def _row_sum() -> RowSum:
@@ -154,7 +155,7 @@ def detect_template(bound: dict[str, RowRecord]) -> str | None:
 
 def _bind_by_position(rows: list[RowRecord], bound: dict[str, RowRecord], expected: tuple[str, ...]) -> None:
     """Fill unbound rows by position, only when the data rows are exactly the expected rows."""
-    data = [r for r in rows if r.values and (r.has_numbers or any(not v.raw.strip() for v in r.values))]
+    data = [r for r in rows if r.values and (r.has_numbers or any(not v.text.strip() for v in r.values))]
     if len(data) != len(expected) or len(bound) == len(expected):
         return
     by_id = {id(r): code for code, r in bound.items()}
@@ -164,7 +165,7 @@ def _bind_by_position(rows: list[RowRecord], bound: dict[str, RowRecord], expect
         bound.setdefault(code, record)
 
 
-def _value_slots(record: RowRecord, subtotal_at: int | None) -> list[ValueSlot] | None:
+def _value_slots(record: RowRecord, subtotal_at: int | None) -> list[Slot] | None:
     """The seven value slots of a grid row; a subtotal column named in the header is dropped."""
     if subtotal_at is None:
         return fit_slots(record.values, _WIDTH)
@@ -226,7 +227,7 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
                                               "to the value columns"))
             grid_cells[code] = [cell_not_found(TABLE, c) for c in codes]
             for cell in grid_cells[code]:
-                cell.flag, cell.raw = "header_mismatch", " | ".join(v.raw for v in slots)
+                cell.flag, cell.raw = "header_mismatch", " | ".join(v.text for v in slots)
             continue
         if slots is not None:
             slots = [slots[i] for i in binding.order] if binding.order is not None else slots
@@ -236,12 +237,13 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
                                               f"expected {_WIDTH}"))
             grid_cells[code] = [cell_not_found(TABLE, c) for c in codes]
             for cell in grid_cells[code]:
-                cell.flag, cell.raw = "unreadable", " | ".join(v.raw for v in record.values)
+                cell.flag, cell.raw = "unreadable", " | ".join(v.text for v in record.values)
             continue
-        cells = [cell_from_slot(TABLE, c, s, PLAIN) for c, s in zip(codes, slots, strict=True)]
+        cells = cells_from_slots(TABLE, codes, slots, _PLAIN_ROW)
         grid_cells[code] = cells
-        if all(c.value is not None for c in cells):
-            readings[code] = [tuple(float(c.value) for c in cells if c.value is not None)]
+        values = tuple(c.value for c in cells)
+        if None not in values:
+            readings[code] = [values]
     narrowed = narrow(readings, column_rules(template))
     for code in expected:
         codes = _cell_codes(code)
@@ -255,9 +257,9 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
         if code in narrowed and bound[code].run and len(narrowed[code]) != 1:
             outcome.errors.append(ErrorRecord(
                 "tables", "ambiguous_digits",
-                f"三: row {code}: digits {bound[code].values[0].raw!r} allow {len(narrowed[code])} readings"))
+                f"三: row {code}: digits {bound[code].values[0].text!r} allow {len(narrowed[code])} readings"))
     for record in unbound:
         outcome.errors.append(ErrorRecord("tables", "row_unbound",
                                           f"三: row {record.label!r} with values "
-                                          f"{[v.raw for v in record.values]} matches no known row"))
+                                          f"{[v.text for v in record.values]} matches no known row"))
     return outcome

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from gongkai.extractors.numbers import parse_cell
-from gongkai.extractors.tables.rows import RowRecord, ValueSlot
+from gongkai.extractors.tables.rows import RowRecord, Slot
 from gongkai.extractors.tables.splitting import (
     BOUNDARY,
     Reading,
@@ -26,18 +27,29 @@ def source_locator(locator: str) -> str:
     return locator.split(RUN_MARK, 1)[0]
 
 
-def cell_from_slot(table: str, code: str, slot: ValueSlot, spec: SlotSpec | None = None) -> CellValue:
-    """One printed cell → CellValue: the number as printed, or null with the parser's flag."""
-    raw, locator = slot.raw, slot.locator
+@lru_cache(maxsize=8192)
+def _reading(raw: str, signed: bool, decimal: bool) -> tuple[float | None, str | None, str | None]:
+    """The value, flag and printed unit (元 or 万元, else None) of a cell printed as ``raw`` in a
+    slot that allows a sign / a decimal (cached: the parse is the same for every cell of a text)."""
     parsed = parse_cell(raw)
     value, flag = parsed.value, parsed.flag
-    if value is not None and spec is not None:
-        if parsed.signed and not spec.signed and value < 0:
+    if value is not None:
+        if parsed.signed and not signed and value < 0:
             flag = "signed"
-        if not spec.decimal and not float(value).is_integer():
-            return CellValue(table, code, None, unit_of(code), raw, "unreadable", locator.page, locator.describe())
-    unit = parsed.unit if parsed.unit in ("元", "万元") else unit_of(code)
-    return CellValue(table, code, value, unit, raw, flag, locator.page, locator.describe())
+        if not decimal and not float(value).is_integer():
+            return None, "unreadable", None
+    return value, flag, parsed.unit if parsed.unit in ("元", "万元") else None
+
+
+def cells_from_slots(table: str, codes: Sequence[str], slots: Sequence[Slot],
+                     specs: Sequence[SlotSpec]) -> list[CellValue]:
+    """The printed cells of a row → CellValues: each number as printed, or null with the parser's flag."""
+    out: list[CellValue] = []
+    for code, slot, spec in zip(codes, slots, specs, strict=True):
+        raw, locator = slot.text, slot.locator
+        value, flag, unit = _reading(raw, spec.signed, spec.decimal)
+        out.append(CellValue(table, code, value, unit or unit_of(code), raw, flag, locator.page, locator.describe()))
+    return out
 
 
 def cell_not_found(table: str, code: str) -> CellValue:
@@ -52,11 +64,11 @@ def cells_from_reading(table: str, codes: Sequence[str], record: RowRecord,
     """
     slot = record.values[0]
     where = slot.locator.describe()
-    flag_if_set = "annotated" if BOUNDARY in slot.raw else None
+    flag_if_set = "annotated" if BOUNDARY in slot.text else None
     out: list[CellValue] = []
     for index, (code, value) in enumerate(zip(codes, values, strict=True)):
-        locator = f"{where}{RUN_MARK}{slot.raw!r} part {index + 1}/{len(codes)}".strip()
-        out.append(CellValue(table, code, value, unit_of(code), slot.raw,
+        locator = f"{where}{RUN_MARK}{slot.text!r} part {index + 1}/{len(codes)}".strip()
+        out.append(CellValue(table, code, value, unit_of(code), slot.text,
                              flag_if_set if value is not None else flag_if_null, slot.locator.page, locator))
     return out
 
@@ -68,7 +80,7 @@ def run_readings(record: RowRecord, specs: Sequence[SlotSpec], sums: Sequence[ob
 
     rules = [s for s in sums if isinstance(s, RowSum)]
     try:
-        return split_candidates(record.values[0].raw, specs, rules, limit, blanks=True)
+        return split_candidates(record.values[0].text, specs, rules, limit, blanks=True)
     except TooManyReadings:
         return None
 

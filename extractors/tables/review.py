@@ -8,9 +8,9 @@ the sum of its four results).
 from __future__ import annotations
 
 from gongkai.extractors.tables.applications import TableOutcome
-from gongkai.extractors.tables.cells import cell_from_slot, cell_not_found, resolve_run, run_readings
+from gongkai.extractors.tables.cells import cell_not_found, cells_from_slots, resolve_run, run_readings
 from gongkai.extractors.tables.headers import T4_EXPECTED, bind
-from gongkai.extractors.tables.rows import RowRecord, ValueSlot, fit_slots
+from gongkai.extractors.tables.rows import RowRecord, Slot, fit_slots
 from gongkai.extractors.tables.splitting import PLAIN, RowSum
 from gongkai.model.result import ErrorRecord
 from gongkai.schemas.layouts import T4_CODES
@@ -24,16 +24,16 @@ GROUP_SUMS: tuple[RowSum, ...] = tuple(
     for eq in equations("F2021") if eq.rule in ("A4", "A5", "A6"))
 
 
-def _grid_row(rows: list[RowRecord]) -> tuple[list[ValueSlot], RowRecord] | None:
+def _grid_row(rows: list[RowRecord]) -> tuple[list[Slot], RowRecord] | None:
     """The slots of the data row: fifteen value cells, preferring the row with the most numbers."""
-    best: tuple[int, list[ValueSlot], RowRecord] | None = None
+    best: tuple[int, list[Slot], RowRecord] | None = None
     for record in rows:
         if record.run:
             continue
         slots = fit_slots(record.values, _WIDTH)
         if slots is None:
             continue
-        numbers = sum(1 for s in slots if any(ch.isdigit() for ch in s.raw))
+        numbers = sum(1 for s in slots if any(ch.isdigit() for ch in s.text))
         if best is None or numbers > best[0]:
             best = (numbers, slots, record)
     return (best[1], best[2]) if best else None
@@ -51,22 +51,21 @@ def extract_review(rows: list[RowRecord], limit: int = 50_000) -> TableOutcome:
                                               "cannot be matched to the value columns"))
             outcome.cells = [cell_not_found(TABLE, code) for code in T4_CODES]
             for cell in outcome.cells:
-                cell.flag, cell.raw = "header_mismatch", " | ".join(s.raw for s in slots)
+                cell.flag, cell.raw = "header_mismatch", " | ".join(s.text for s in slots)
             return outcome
         if binding.order is not None:
             slots = [slots[i] for i in binding.order]
-        outcome.cells = [cell_from_slot(TABLE, code, slot, PLAIN)
-                         for code, slot in zip(T4_CODES, slots, strict=True)]
+        outcome.cells = cells_from_slots(TABLE, T4_CODES, slots, (PLAIN,) * _WIDTH)
         return outcome
     runs = [r for r in rows if r.run and r.has_numbers]
     if runs:
-        record = max(runs, key=lambda r: sum(ch.isdigit() for ch in r.values[0].raw))
+        record = max(runs, key=lambda r: sum(ch.isdigit() for ch in r.values[0].text))
         readings = run_readings(record, [PLAIN] * _WIDTH, GROUP_SUMS, limit)
         outcome.cells = resolve_run(TABLE, T4_CODES, record, readings)
         if readings is None or len(readings) != 1:
             count = "too many" if readings is None else str(len(readings))
             outcome.errors.append(ErrorRecord("tables", "ambiguous_digits",
-                                              f"四: digits {record.values[0].raw!r} allow {count} readings"))
+                                              f"四: digits {record.values[0].text!r} allow {count} readings"))
         return outcome
     outcome.cells = [cell_not_found(TABLE, code) for code in T4_CODES]
     widths = sorted({len(r.values) for r in rows if r.values})

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Protocol
 
 from gongkai.extractors.labels import compact
 from gongkai.extractors.numbers import is_footnote_mark, looks_numeric
@@ -22,24 +23,39 @@ from gongkai.extractors.tables.splitting import BOUNDARY
 from gongkai.model.document import Cell, Locator, TableBlock
 
 
+class Slot(Protocol):
+    """A value slot of a row: a grid :class:`Cell` after the row's label, or a digit run."""
+
+    @property
+    def text(self) -> str: ...  # as printed (a run: its digits)
+
+    @property
+    def locator(self) -> Locator: ...
+
+
 @dataclass(slots=True)
 class ValueSlot:
-    raw: str
+    """A value slot that is not a grid cell (a digit run of a stream)."""
+
+    text: str
     locator: Locator
 
 
 @dataclass(slots=True)
 class RowRecord:
     label: str
-    values: list[ValueSlot] = field(default_factory=list)
+    values: Sequence[Slot] = ()  # grid mode: the row's cells after its label, as they are
     locator: Locator = field(default_factory=Locator)
     run: bool = False  # values[0] is a run of digits that may hold several values
     cells: list[Cell] = field(default_factory=list)  # the grid cells of the row (grid mode only)
     header: HeaderOrder | None = None  # the column header printed above this row (grid mode only)
+    numbers: bool | None = None  # whether a value slot holds a digit (None: not known yet)
 
     @property
     def has_numbers(self) -> bool:
-        return any(_has_digit(v.raw) for v in self.values)
+        if self.numbers is None:
+            self.numbers = any(_has_digit(v.text) for v in self.values)
+        return self.numbers
 
 
 @lru_cache(maxsize=8192)
@@ -65,29 +81,39 @@ def transposed(table: TableBlock) -> TableBlock:
     return TableBlock(cells=cells, n_rows=table.n_cols, n_cols=table.n_rows, locator=table.locator)
 
 
+_LABEL, _BLANK, _NUMBER = range(3)
+
+
+@lru_cache(maxsize=8192)
+def _cell_kind(text: str) -> int:
+    """A grid cell's text is part of a row label, or a value slot without a digit (blank, a dash)
+    or with one."""
+    if text.strip() and not looks_numeric(text):
+        return _LABEL
+    return _NUMBER if _has_digit(text) else _BLANK
+
+
 def rows_from_grid(table: TableBlock) -> list[RowRecord]:
     records: list[RowRecord] = []
     for row in table.rows():
         if not row:
             continue
-        last_label = -1
-        for index in range(len(row) - 1, -1, -1):  # the last label cell: values come after it
-            text = row[index].text
-            if text.strip() and not looks_numeric(text):
-                last_label = index
-                break
-        label = " ".join(c.text.strip() for c in row[: last_label + 1] if c.text.strip())
-        values = [ValueSlot(c.text, c.locator) for c in row[last_label + 1:]]
-        records.append(RowRecord(label, values, row[0].locator, False, row))
+        last_label = len(row) - 1  # the last label cell: values come after it
+        numbers = False
+        while last_label >= 0 and (kind := _cell_kind(row[last_label].text)) != _LABEL:
+            numbers = numbers or kind == _NUMBER
+            last_label -= 1
+        label = " ".join([text for c in row[: last_label + 1] if (text := c.text.strip())])
+        records.append(RowRecord(label, row[last_label + 1:], row[0].locator, False, row, numbers=numbers))
     return records
 
 
-def fit_slots(slots: list[ValueSlot], expected: int) -> list[ValueSlot] | None:
+def fit_slots(slots: Sequence[Slot], expected: int) -> list[Slot] | None:
     """Trim surplus empty slots (trailing first, then leading) down to ``expected``; None if impossible."""
     out = list(slots)
-    while len(out) > expected and not out[-1].raw.strip():
+    while len(out) > expected and not out[-1].text.strip():
         out.pop()
-    while len(out) > expected and not out[0].raw.strip():
+    while len(out) > expected and not out[0].text.strip():
         out.pop(0)
     return out if len(out) == expected else None
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 
 @dataclass(slots=True)
@@ -36,13 +37,16 @@ class Locator:
 
     def describe(self) -> str:
         """A short locator a person can follow, e.g. ``p4 table 2 row 7 col 3`` or ``line 42``."""
-        if self.offset is None and self.bbox is None and self.image is None and self.row is not None \
-                and self.col is not None:
-            # the shapes of nearly every table cell (HTML/Word, text, PDF), spelt out for speed
-            if self.page is None and self.line is None and self.table is not None:
-                return f"table {self.table} row {self.row} col {self.col}"
-            if self.page is None and self.line is not None and self.table is None:
+        if self.offset is None and self.bbox is None and self.image is None and self.page is None \
+                and self.row is not None and self.col is not None:
+            # the shapes of nearly every table cell (Word, text, HTML), spelt out for speed
+            if self.line is None:
+                if self.table is not None:
+                    return f"table {self.table} row {self.row} col {self.col}"
+            elif self.table is None:
                 return f"line {self.line} row {self.row} col {self.col}"
+            else:
+                return f"line {self.line} table {self.table} row {self.row} col {self.col}"
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"p{self.page}")
@@ -79,8 +83,7 @@ class Cell:
     locator: Locator = field(default_factory=Locator)
 
 
-def _column(cell: Cell) -> int:
-    return cell.col
+_column = attrgetter("col")
 
 
 @dataclass(slots=True)
