@@ -31,8 +31,9 @@ def detect_template(text: str) -> str | None:
     return "F2021" if f2021 > f2019 else "F2019"
 
 
+@lru_cache(maxsize=8192)
 def active_row(label: str, template: str) -> ActiveRow | None:
-    """The row whose key stands right-most in ``label``."""
+    """The row whose key stands right-most in ``label`` (cached: reports repeat the form's labels)."""
     key = match_key(label)
     best: tuple[int, int, ActiveRow] | None = None
     for row in ACTIVE_ROWS[template]:

@@ -78,7 +78,12 @@ CONFLICTING_HEADER = HeaderOrder(("conflicting headers",))
 
 
 def _name(cell: Cell) -> str:
-    return _NOISE.sub("", compact(cell.text))
+    return _header_name(cell.text)
+
+
+@lru_cache(maxsize=4096)
+def _header_name(text: str) -> str:
+    return _NOISE.sub("", compact(text))
 
 
 def applicant_header(cells: Iterable[Cell]) -> HeaderOrder | None:
