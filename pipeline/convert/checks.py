@@ -8,6 +8,8 @@ as zero).
 
 from __future__ import annotations
 
+from typing import cast
+
 from gongkai.model.result import CellValue, CheckResult, CheckStatus
 from gongkai.schemas.rules import RULES, Equation, equations
 
@@ -17,15 +19,14 @@ TOLERANCE = 1e-6
 
 
 def _evaluate(eq: Equation, values: dict[str, float | None]) -> CheckResult:
-    lhs_values = [values.get(c) for c in eq.lhs]
-    rhs_values = [values.get(c) for c in eq.rhs]
-    involved = [*eq.lhs, *eq.rhs]
+    lhs_values = list(map(values.get, eq.lhs))
+    rhs_values = list(map(values.get, eq.rhs))
     if None in lhs_values or None in rhs_values:
-        return CheckResult(eq.rule, eq.scope, None, None, CheckStatus.NOT_ASSESSABLE, involved)
-    lhs = sum(float(v or 0) for v in lhs_values)
-    rhs = sum(float(v or 0) for v in rhs_values)
+        return CheckResult(eq.rule, eq.scope, None, None, CheckStatus.NOT_ASSESSABLE, [*eq.lhs, *eq.rhs])
+    lhs = float(sum(cast(list[float], lhs_values)))  # all numbers (checked above)
+    rhs = float(sum(cast(list[float], rhs_values)))
     status = CheckStatus.PASS if abs(lhs - rhs) <= TOLERANCE else CheckStatus.FAIL
-    return CheckResult(eq.rule, eq.scope, lhs, rhs, status, involved)
+    return CheckResult(eq.rule, eq.scope, lhs, rhs, status, [*eq.lhs, *eq.rhs])
 
 
 def run_checks(cells: list[CellValue], template: str) -> list[CheckResult]:
