@@ -241,7 +241,7 @@ def extract_applications(rows: list[RowRecord], template_hint: str | None,
             continue
         cells = cells_from_slots(TABLE, codes, slots, _PLAIN_ROW)
         grid_cells[code] = cells
-        values = tuple(c.value for c in cells)
+        values = tuple([c.value for c in cells])
         if None not in values:
             readings[code] = [values]
     narrowed = narrow(readings, column_rules(template))

@@ -110,7 +110,6 @@ def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dic
     keeps the header seen last.
     """
     per_kind: dict[str, list[RowRecord]] = {k: [] for k in SECTION_OF}
-    headers: dict[str, str] = {k: "" for k in SECTION_OF}
     column_header: dict[str, HeaderOrder | None] = {}
     current: str | None = None
     for block in document.tables():
@@ -135,11 +134,11 @@ def split_grid_rows(document: Document) -> tuple[dict[str, list[RowRecord]], dic
                     header_cells.setdefault(current, []).extend(record.cells)  # not a blank data row
             record.header = column_header.get(current)
             per_kind[current].append(record)
-            headers[current] += " " + record.label
         for kind, cells in header_cells.items():
             if kind not in in_data and (read := _HEADER_READERS[kind](cells)) is not None:
                 # a grid of header rows only: its data follow in the next grids
                 column_header[kind] = reconcile(kind, column_header.get(kind), read)
+    headers = {kind: "".join([" " + r.label for r in records]) for kind, records in per_kind.items()}
     return per_kind, headers
 
 

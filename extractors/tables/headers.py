@@ -114,13 +114,17 @@ def review_header(cells: Iterable[Cell]) -> HeaderOrder | None:
     return HeaderOrder(tuple(name for _col, name in found)) if found else None
 
 
-@lru_cache(maxsize=1024)
 def bind(header: HeaderOrder | None, expected: tuple[str, ...]) -> Binding:
-    """The binding of positional slots to ``expected`` columns that ``header`` calls for (cached:
-    every data row below one header asks the same)."""
+    """The binding of positional slots to ``expected`` columns that ``header`` calls for."""
     if header is None or not header.ids:
         return POSITIONAL
-    ids = header.ids
+    return _bind_names(header.ids, expected)
+
+
+@lru_cache(maxsize=1024)
+def _bind_names(ids: tuple[str, ...], expected: tuple[str, ...]) -> Binding:
+    """:func:`bind` for the column names of a header (cached: every data row below one header
+    asks the same)."""
     if len(set(ids)) != len(ids) or not set(ids) <= set(expected):
         return Binding(mismatch=True)
     rank = [expected.index(name) for name in ids]
