@@ -106,10 +106,10 @@ def review_header(cells: Iterable[Cell]) -> HeaderOrder | None:
         leaf = REVIEW_LEAVES.get(_name(cell))
         if leaf is None:
             continue
-        owners = sorted((end - start, group) for start, end, group in groups if start <= cell.col < end)
+        owners = [(end - start, group) for start, end, group in groups if start <= cell.col < end]
         if not owners:
             return None  # a result column under no group we can name: the header says nothing usable
-        found.append((cell.col, f"{owners[0][1]}.{leaf}"))
+        found.append((cell.col, f"{min(owners)[1]}.{leaf}"))
     found.sort()
     return HeaderOrder(tuple(name for _col, name in found)) if found else None
 
