@@ -8,9 +8,11 @@ The process pool is supervised by hand rather than with ``ProcessPoolExecutor`` 
 future cannot be cancelled there: here each worker has its own pipe and gets one document at a
 time, so the supervisor knows which document a worker is on, kills exactly that worker when the
 document overruns, and starts a fresh one. Workers are also recycled after
-``max_tasks_per_worker`` documents. Memory is watched *during* a document: the supervisor polls
-the resident memory of busy workers every ``_MEMORY_POLL_S`` and stops a worker past
-``worker_memory_mb`` (the document becomes ``too_large``).
+``max_tasks_per_worker`` documents. Memory is watched *during* a document: the supervisor reads
+the resident memory of a worker busy for ``_MEMORY_POLL_S`` or more, again every ``_MEMORY_POLL_S``
+while it stays busy, and stops a worker past ``worker_memory_mb`` (the document becomes
+``too_large``). A document that takes less is not polled at all: its worker reports its resident
+memory with the outcome.
 
 Workers die with their supervisor: each asks the kernel for SIGTERM when its parent dies
 (``PR_SET_PDEATHSIG``), and on SIGTERM a worker unwinds (its LibreOffice is killed and its
@@ -23,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
+import math
 import multiprocessing as mp
 import os
 import select
@@ -34,7 +37,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, Protocol
 
@@ -164,6 +167,9 @@ class _Worker:
     ready: bool = False  # the worker has reported that it started
     done: int = 0
     rss: int = 0
+    rss_due: float = 0.0  # when its resident memory is to be read next (while it is busy)
+    conn_fd: int = -1  # the file descriptors waited on: its pipe and its process sentinel
+    sentinel: int = -1
 
 
 def _mp_context() -> Any:
@@ -229,7 +235,7 @@ class LocalProcessExecutor:
         process.start()
         child.close()
         self.workers_started += 1
-        return _Worker(process=process, conn=parent)
+        return _Worker(process=process, conn=parent, conn_fd=parent.fileno(), sentinel=process.sentinel)
 
     def _stop(self, worker: _Worker, kill: bool) -> None:
         """Retire an idle worker, or stop a busy one: SIGTERM (it kills its LibreOffice and
@@ -301,32 +307,38 @@ class LocalProcessExecutor:
                 raise WorkerStartError(f"a new worker process died at start "
                                        f"({_describe_exit(worker.process.exitcode)})") from err
         worker.task, worker.started = task, time.monotonic()
+        worker.rss_due = worker.started + _MEMORY_POLL_S
         return worker
+
+    @staticmethod
+    def _poll_rss(worker: _Worker, now: float) -> int:
+        """The resident memory of a busy worker, read now; the next read is due in _MEMORY_POLL_S."""
+        worker.rss_due = now + _MEMORY_POLL_S
+        return process_rss(worker.process.pid)
 
     def _collect(self, busy: list[_Worker], workers: list[_Worker]) -> Iterator[DocumentOutcome]:
         """Wait for the first worker to finish, die or overrun; yield what came of it."""
         now = time.monotonic()
-        next_deadline = min(w.started + self._allowed(w) for w in busy)
-        waitables: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
-        wait_s = max(0.0, next_deadline - now)
-        if self.pool.worker_memory_mb > 0:
-            wait_s = min(wait_s, _MEMORY_POLL_S)
-        ready = set(wait(waitables, timeout=wait_s))
-        now = time.monotonic()
+        wake = min(w.started + self._allowed(w) for w in busy)
         limit = self.pool.worker_memory_mb * 2**20
+        if limit > 0:
+            wake = min(wake, min(w.rss_due for w in busy))
+        ready = _readable([fd for w in busy for fd in (w.conn_fd, w.sentinel)], max(0.0, wake - now))
+        now = time.monotonic()
         for worker in busy:
             task = worker.task
             assert task is not None
             elapsed = now - worker.started
             outcome: DocumentOutcome | None = None
             replace = False
-            if worker.conn in ready or worker.process.sentinel in ready:
-                try:
-                    message = worker.conn.recv() if worker.conn.poll() else None
+            if worker.conn_fd in ready or worker.sentinel in ready:
+                try:  # a readable pipe holds a message or is closed (recv raises EOFError)
+                    message = worker.conn.recv() if worker.conn_fd in ready or worker.conn.poll() else None
                 except (EOFError, OSError):
                     message = None
                 if message == _READY:  # the clock of its document starts now
                     worker.ready, worker.started = True, now
+                    worker.rss_due = now + _MEMORY_POLL_S
                     continue
                 outcome = message
                 if outcome is None:
@@ -342,7 +354,7 @@ class LocalProcessExecutor:
                     worker.rss = outcome.worker_rss
                     self.peak_worker_rss = max(self.peak_worker_rss, outcome.worker_rss)
                     replace = self._worn_out(worker)
-            elif limit > 0 and (rss := process_rss(worker.process.pid)) > limit:
+            elif limit > 0 and now >= worker.rss_due and (rss := self._poll_rss(worker, now)) > limit:
                 outcome = failure_outcome(task, "too_large",
                                           f"processing needed more than the {self.pool.worker_memory_mb} MB "
                                           f"worker memory limit ({rss / 2**20:.0f} MB resident); the worker "
@@ -362,6 +374,19 @@ class LocalProcessExecutor:
                 self._stop(worker, kill=not outcome.worker_rss)
                 workers.remove(worker)
             yield outcome
+
+
+def _readable(fds: list[int], timeout_s: float) -> set[int]:
+    """The file descriptors among ``fds`` that are readable, closed or in error, waiting up to
+    ``timeout_s`` for one (``multiprocessing.connection.wait`` on descriptors, without building a
+    ``selectors`` object and registering each descriptor in Python on every call)."""
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, _POLL_READ)
+    return {fd for fd, _event in poller.poll(math.ceil(timeout_s * 1000))}
+
+
+_POLL_READ = select.POLLIN  # as multiprocessing.connection.wait (hang-up and errors are reported too)
 
 
 class DaskExecutor:
