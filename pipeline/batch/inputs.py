@@ -117,9 +117,17 @@ def _walk_folder(top: Path) -> Iterator[Path | UnlistedFolder]:
             if entry.name != CRAWL_RECORDS_DIR and not entry.is_symlink():
                 yield from _walk_folder(Path(top, entry.name))
             continue
-        child = Path(top, entry.name)
-        if child.suffix.lower() in KNOWN_SUFFIXES and not entry.name.startswith(".") and child.is_file():
-            yield child
+        if (os.path.splitext(entry.name)[1].lower() in KNOWN_SUFFIXES and not entry.name.startswith(".")
+                and _is_file(entry)):
+            yield Path(top, entry.name)
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A regular file, or a symbolic link to one (the listing's file type: no stat of its own)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -129,9 +137,22 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield entry
 
 
+_HASH_READ_BYTES = 1 << 16
+
+
 def _hash_file(path: str) -> str:
-    with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+    """sha256 of the file's bytes, read through a plain descriptor (no buffered file object: its
+    fstat, ioctl and lseek calls cost more than the read of a typical report)."""
+    digest = hashlib.sha256()
+    buffer = bytearray(_HASH_READ_BYTES)
+    view = memoryview(buffer)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        while size := os.readv(fd, [buffer]):
+            digest.update(view[:size])
+    finally:
+        os.close(fd)
+    return digest.hexdigest()
 
 
 def _is_done(done: DoneDocument | None, rules: ScanRules) -> bool:
