@@ -25,7 +25,6 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -90,11 +89,16 @@ def write_parquet_atomic(table: pa.Table, path: Path) -> None:
     write_parquet_batches_atomic(table.schema, [table], path)
 
 
+_WRITE_BUFFER_BYTES = 1 << 20
+
+
 def _write_hidden(table: pa.Table, path: Path) -> tuple[Path, Path]:
     """Write ``table`` to the hidden temporary name of ``path`` (not yet fsynced); (tmp, path)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    pq.write_table(table, tmp)
+    # buffered: written in large blocks (the plain file stream makes a write and an lseek per page)
+    with pa.output_stream(str(tmp), buffer_size=_WRITE_BUFFER_BYTES) as sink:
+        pq.write_table(table, sink)
     return tmp, path
 
 
@@ -267,9 +271,12 @@ def _concat(outcomes: Sequence[DocumentRows], table: str) -> pa.Table:
     schema = SCHEMAS[table]
     pieces = []
     for start in range(0, len(outcomes), _ROWS_SLICE_DOCS):
-        columns = [outcome.columns(table) for outcome in outcomes[start:start + _ROWS_SLICE_DOCS]]
-        pieces.append(pa.Table.from_pydict({f.name: list(chain.from_iterable(c[f.name] for c in columns))
-                                            for f in schema}, schema=schema))
+        merged: dict[str, list[Any]] = {name: [] for name in schema.names}
+        for outcome in outcomes[start:start + _ROWS_SLICE_DOCS]:
+            columns = outcome.columns(table)
+            for name, values in merged.items():
+                values += columns[name]
+        pieces.append(pa.Table.from_pydict(merged, schema=schema))
     return pa.concat_tables(pieces) if pieces else build_table(table, [])
 
 
