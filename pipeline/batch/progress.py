@@ -140,7 +140,8 @@ class JsonReporter:
 
     def _emit(self, event: str, **fields: Any) -> None:
         record = {"ts": round(time.time(), 3), "event": event, **fields}
-        print(json.dumps(record, ensure_ascii=False), file=self.stream, flush=True)
+        self.stream.write(json.dumps(record, ensure_ascii=False) + "\n")  # one write per line
+        self.stream.flush()
 
     def start(self, to_process: int, skipped: int, duplicates: int) -> None:
         self.counts.total = to_process

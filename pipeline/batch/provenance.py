@@ -39,8 +39,9 @@ class CrawlProvenance:
 
     def annotate(self, rows: list[dict[str, object]]) -> list[dict[str, object]]:
         """``rows`` (sources table rows) with the provenance columns filled where known."""
+        known = bool(self.by_path or self.by_sha256)  # no crawl records: no lookup per row
         for row in rows:
-            found = self.find(str(row["source_path"]), str(row["report_id"]))
+            found = self.find(str(row["source_path"]), str(row["report_id"])) if known else None
             row["url"] = found.url if found else None
             row["warc_file"] = found.warc_file if found else None
             row["warc_record_id"] = found.warc_record_id if found else None
