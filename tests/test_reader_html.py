@@ -111,6 +111,16 @@ def test_whitespace_collapse_drops_source_line_breaks_between_cjk_only() -> None
     assert joined == "第二十条第（一）项 2019 年 abc"
 
 
+def test_whitespace_collapse_fast_path_covers_every_changed_character() -> None:
+    # collapse_whitespace returns a printable text without spaces as it is: every character that
+    # collapsing changes or drops (whitespace, invisible) must be unprintable or the space (the
+    # unprintable "\x01", left as it is, sends each probe down the full path)
+    changed = [ch for ch in map(chr, range(0x110000)) if collapse_whitespace(f"a{ch}a\x01") != f"a{ch}a\x01"]
+    assert changed and all(not ch.isprintable() or ch == " " for ch in changed)
+    assert collapse_whitespace("") == ""
+    assert collapse_whitespace("第（一）项/-12") == "第（一）项/-12"
+
+
 # --- text blocks ---------------------------------------------------------------------------
 
 def test_br_lines_split_only_where_they_look_like_separate_lines() -> None:

@@ -61,7 +61,11 @@ def collapse_whitespace(raw: str) -> str:
 
     A source line break between two wide characters is dropped; ``&nbsp;`` becomes a space.
     """
-    if not raw or raw.isspace():
+    if raw.isprintable() and " " not in raw:
+        # fast path, same result: every character collapsing changes (whitespace, invisible) is
+        # unprintable or the space (tests/test_html_text.py checks every code point)
+        return raw
+    if raw.isspace():
         return ""
     if not _NEEDS_COLLAPSE.search(raw):  # fast path, same result: nothing to collapse or trim
         return raw
