@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from gongkai.extractors.cjk_spacing import join_fragments as join_pieces
-from gongkai.extractors.readers.html import read
+from gongkai.extractors.readers.html import parse_html, read
 from gongkai.extractors.readers.html_charset import declared_charset, decode_page, saved_page_header
 from gongkai.extractors.readers.html_grid import parse_span
-from gongkai.extractors.readers.html_text import collapse_whitespace
+from gongkai.extractors.readers.html_text import collapse_whitespace, text_content
 from gongkai.model.document import Cell, Document, TableBlock, TextBlock
 from gongkai.model.errors import ExtractionError
 
@@ -122,6 +123,18 @@ def test_whitespace_collapse_fast_path_covers_every_changed_character() -> None:
 
 
 # --- text blocks ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", [
+    "fj-pingtan-zone-gov-2019.html", "sh-municipal-gov-office-2019.html",
+    "<p>a<!--c-->b<?pi x?>c<![CDATA[d]]>e&foo;&amp;&#20301;<br/>f<script>s</script>g<b> </b></p><div></div>",
+])
+def test_text_content_is_the_xpath_string_value_of_every_element(page: str) -> None:
+    markup = (DATA / page).read_bytes() if page.endswith(".html") else page.encode("utf-8")
+    page_text = decode_page(markup)
+    root = parse_html(page_text.text if page_text.utf8 is None else page_text.utf8)
+    string_value = etree.XPath("string()", smart_strings=False)
+    assert all(text_content(element) == string_value(element) for element in root.iter())
+
 
 def test_br_lines_split_only_where_they_look_like_separate_lines() -> None:
     doc = read_html(page(
