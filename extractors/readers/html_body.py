@@ -167,9 +167,13 @@ def scan_page(root: etree._Element) -> PageScan:
     breadcrumbs_possible = False
     for position, element in enumerate(elements):
         tag = element.tag
-        if tag not in _TABLE_PARTS and (  # table parts are never chrome
-                tag in _CHROME_TAG_SET or _may_be_chrome_by_attributes(element, hidden_styles)):
+        if tag in _CHROME_TAG_SET:
             chrome.append((position, element))
+        elif tag not in _TABLE_PARTS:  # (table parts are never chrome)
+            names = element.keys()  # one call into lxml; most elements have none of these names
+            if names and ("class" in names or "id" in names or "hidden" in names
+                          or ("style" in names and _hides(element.get("style"), hidden_styles))):
+                chrome.append((position, element))
         text = element.text
         if text:
             first = text.lstrip()[:1]  # "" when the text is all space
@@ -196,19 +200,8 @@ def _may_open_with_breadcrumb(element: etree._Element) -> bool:
     return not first or first in _CHROME_TEXT_OPENERS
 
 
-def _may_be_chrome_by_attributes(element: etree._Element, hidden_styles: dict[str, bool]) -> bool:
-    """Whether the attributes may make an element chrome (a class/id name, hidden); cached by style.
-
-    The names first (one call into lxml; most elements have no attribute or none of these).
-    """
-    names = element.keys()
-    if not names:
-        return False
-    if "class" in names or "id" in names or "hidden" in names:
-        return True
-    if "style" not in names:
-        return False
-    style = element.get("style")
+def _hides(style: str | None, hidden_styles: dict[str, bool]) -> bool:
+    """Whether a style attribute hides its element (cached by the style: a page repeats them)."""
     if not style:
         return False
     hidden = hidden_styles.get(style)
