@@ -163,17 +163,24 @@ def scan_page(root: etree._Element) -> PageScan:
     chrome: list[tuple[int, etree._Element]] = []
     heading_owners: list[etree._Element] = []
     breadcrumb_owners: list[etree._Element] = []
-    hidden_styles: dict[str, bool] = {}
+    hidden_styles: dict[str, bool] = {}  # whether a style value hides its element
     breadcrumbs_possible = False
     for position, element in enumerate(elements):
         tag = element.tag
         if tag in _CHROME_TAG_SET:
             chrome.append((position, element))
-        elif tag not in _TABLE_PARTS:  # (table parts are never chrome)
-            names = element.keys()  # one call into lxml; most elements have none of these names
-            if names and ("class" in names or "id" in names or "hidden" in names
-                          or ("style" in names and _hides(element.get("style"), hidden_styles))):
+        # (table parts are never chrome; the attribute names in one call into lxml: most elements
+        # have none, or none of these)
+        elif tag not in _TABLE_PARTS and (names := element.keys()):
+            if "class" in names or "id" in names or "hidden" in names:
                 chrome.append((position, element))
+            elif "style" in names:
+                style = element.get("style")
+                hidden = hidden_styles.get(style) if style else False  # cached: a page repeats styles
+                if hidden is None:
+                    hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
+                if hidden:
+                    chrome.append((position, element))
         text = element.text
         if text:
             first = text.lstrip()[:1]  # "" when the text is all space
@@ -198,16 +205,6 @@ def _may_open_with_breadcrumb(element: etree._Element) -> bool:
     text = element.text
     first = text.lstrip()[:1] if text else ""
     return not first or first in _CHROME_TEXT_OPENERS
-
-
-def _hides(style: str | None, hidden_styles: dict[str, bool]) -> bool:
-    """Whether a style attribute hides its element (cached by the style: a page repeats them)."""
-    if not style:
-        return False
-    hidden = hidden_styles.get(style)
-    if hidden is None:
-        hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
-    return hidden
 
 
 def _may_hold_breadcrumb(text: str) -> bool:
