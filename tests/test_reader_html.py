@@ -187,6 +187,20 @@ def test_chrome_hidden_and_scripts_removed_but_page_wide_form_kept() -> None:
     assert len(tables(doc)) == 1
 
 
+def test_breadcrumbs_removed_by_their_text_alone_wherever_their_words_start() -> None:
+    # breadcrumbs in plain elements, in one with a harmless class, in a tail after an empty
+    # element, behind an inline element; text that only holds the words later, or other words, kept
+    doc = read_html(page(
+        '<div class="main"><p>本报告说明。</p><div>当前位置：<a>首页</a> &gt; <a>政务公开</a></div>'
+        '<p class="lead">您的位置: 首页</p><span><b></b> 当前的位置：首页</span>'
+        '<div><span>您当前的位置：</span>首页</div><p>说明：当前位置：首页</p>'
+        '<ul class="x"><li>当前位置：<b>首页</b></li></ul><section> 您好：欢迎</section><div>当前位置 首页</div>'
+        '<p>一、总体情况</p><p>正文内容。</p><p>二、主动公开政府信息情况</p>'
+        '<table><tr><td>第二十条第（一）项</td><td>1</td></tr></table></div>'))
+    assert texts(doc) == ["本报告说明。", "说明：当前位置：首页", "您好：欢迎", "当前位置 首页", "一、总体情况",
+                          "正文内容。", "二、主动公开政府信息情况"]
+
+
 def test_empty_page_is_an_empty_file_error() -> None:
     with pytest.raises(ExtractionError) as err:
         read_html(b"   \n ")
