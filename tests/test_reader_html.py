@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from gongkai.extractors.cjk_spacing import join_fragments as join_pieces
-from gongkai.extractors.readers.html import read
+from gongkai.extractors.readers.html import parse_html, read
 from gongkai.extractors.readers.html_charset import declared_charset, decode_page, saved_page_header
 from gongkai.extractors.readers.html_grid import parse_span
-from gongkai.extractors.readers.html_text import collapse_whitespace
+from gongkai.extractors.readers.html_text import collapse_whitespace, text_content
 from gongkai.model.document import Cell, Document, TableBlock, TextBlock
 from gongkai.model.errors import ExtractionError
 
@@ -111,7 +112,29 @@ def test_whitespace_collapse_drops_source_line_breaks_between_cjk_only() -> None
     assert joined == "第二十条第（一）项 2019 年 abc"
 
 
+def test_whitespace_collapse_fast_path_covers_every_changed_character() -> None:
+    # collapse_whitespace returns a printable text without spaces as it is: every character that
+    # collapsing changes or drops (whitespace, invisible) must be unprintable or the space (the
+    # unprintable "\x01", left as it is, sends each probe down the full path)
+    changed = [ch for ch in map(chr, range(0x110000)) if collapse_whitespace(f"a{ch}a\x01") != f"a{ch}a\x01"]
+    assert changed and all(not ch.isprintable() or ch == " " for ch in changed)
+    assert collapse_whitespace("") == ""
+    assert collapse_whitespace("第（一）项/-12") == "第（一）项/-12"
+
+
 # --- text blocks ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page", [
+    "fj-pingtan-zone-gov-2019.html", "sh-municipal-gov-office-2019.html",
+    "<p>a<!--c-->b<?pi x?>c<![CDATA[d]]>e&foo;&amp;&#20301;<br/>f<script>s</script>g<b> </b></p><div></div>",
+])
+def test_text_content_is_the_xpath_string_value_of_every_element(page: str) -> None:
+    markup = (DATA / page).read_bytes() if page.endswith(".html") else page.encode("utf-8")
+    page_text = decode_page(markup)
+    root = parse_html(page_text.text if page_text.utf8 is None else page_text.utf8)
+    string_value = etree.XPath("string()", smart_strings=False)
+    assert all(text_content(element) == string_value(element) for element in root.iter())
+
 
 def test_br_lines_split_only_where_they_look_like_separate_lines() -> None:
     doc = read_html(page(
@@ -162,6 +185,20 @@ def test_chrome_hidden_and_scripts_removed_but_page_wide_form_kept() -> None:
         '<div class="footer">版权所有</div></form>'))
     assert texts(doc) == ["一、总体情况", "正文内容。", "二、主动公开政府信息情况"]
     assert len(tables(doc)) == 1
+
+
+def test_breadcrumbs_removed_by_their_text_alone_wherever_their_words_start() -> None:
+    # breadcrumbs in plain elements, in one with a harmless class, in a tail after an empty
+    # element, behind an inline element; text that only holds the words later, or other words, kept
+    doc = read_html(page(
+        '<div class="main"><p>本报告说明。</p><div>当前位置：<a>首页</a> &gt; <a>政务公开</a></div>'
+        '<p class="lead">您的位置: 首页</p><span><b></b> 当前的位置：首页</span>'
+        '<div><span>您当前的位置：</span>首页</div><p>说明：当前位置：首页</p>'
+        '<ul class="x"><li>当前位置：<b>首页</b></li></ul><section> 您好：欢迎</section><div>当前位置 首页</div>'
+        '<p>一、总体情况</p><p>正文内容。</p><p>二、主动公开政府信息情况</p>'
+        '<table><tr><td>第二十条第（一）项</td><td>1</td></tr></table></div>'))
+    assert texts(doc) == ["本报告说明。", "说明：当前位置：首页", "您好：欢迎", "当前位置 首页", "一、总体情况",
+                          "正文内容。", "二、主动公开政府信息情况"]
 
 
 def test_empty_page_is_an_empty_file_error() -> None:

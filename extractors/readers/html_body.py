@@ -141,16 +141,17 @@ def _leading_text(element: etree._Element) -> str:
 class PageScan:
     """What one pass over the page found, in document order.
 
-    ``chrome``: (position in the pass, element) of every element that may be chrome by its tag or
-    attributes; ``text_chrome``: every other element whose own text does not rule out a breadcrumb
-    (looked at only when ``breadcrumbs_possible``). ``heading_owners`` / ``breadcrumb_owners``:
-    the elements owning a text (their own text or a child's tail) whose first non-space character
-    may open a HEADING / a CHROME_TEXT. An element's text content opens with its first non-blank
-    text, so every heading or breadcrumb is an ancestor-or-self of such an owner.
+    ``elements``: every element of the page in document order (a position in the pass indexes
+    it; the list also keeps lxml's element proxies alive for the later steps, which then reuse
+    them instead of making new ones). ``chrome``: (position, element) of every element that may
+    be chrome by its tag or attributes. ``heading_owners`` / ``breadcrumb_owners``: the elements
+    owning a text (their own text or a child's tail) whose first non-space character may open a
+    HEADING / a CHROME_TEXT. An element's text content opens with its first non-blank text, so
+    every heading or breadcrumb is an ancestor-or-self of such an owner.
     """
 
+    elements: list[etree._Element]
     chrome: list[tuple[int, etree._Element]]
-    text_chrome: list[tuple[int, etree._Element]]
     heading_owners: list[etree._Element]
     breadcrumb_owners: list[etree._Element]
     breadcrumbs_possible: bool
@@ -158,68 +159,57 @@ class PageScan:
 
 def scan_page(root: etree._Element) -> PageScan:
     """One pass over every element: candidates for :func:`remove_chrome` and :func:`find_article`."""
-    scan = PageScan([], [], [], [], False)
-    hidden_styles: dict[str, bool] = {}
+    elements = list(root.iter())
+    chrome: list[tuple[int, etree._Element]] = []
+    heading_owners: list[etree._Element] = []
+    breadcrumb_owners: list[etree._Element] = []
+    hidden_styles: dict[str, bool] = {}  # whether a style value hides its element
     breadcrumbs_possible = False
-    for position, element in enumerate(root.iter()):
+    for position, element in enumerate(elements):
         tag = element.tag
+        if tag in _CHROME_TAG_SET:
+            chrome.append((position, element))
+        # (table parts are never chrome; the attribute names in one call into lxml: most elements
+        # have none, or none of these)
+        elif tag not in _TABLE_PARTS and (names := element.keys()):
+            if "class" in names or "id" in names or "hidden" in names:
+                chrome.append((position, element))
+            elif "style" in names:
+                style = element.get("style")
+                hidden = hidden_styles.get(style) if style else False  # cached: a page repeats styles
+                if hidden is None:
+                    hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
+                if hidden:
+                    chrome.append((position, element))
         text = element.text
-        first = text.lstrip()[:1] if text else ""  # "" when the element's own text is all space
-        if tag in _TABLE_PARTS:
-            pass  # never chrome
-        elif tag in _CHROME_TAG_SET or _may_be_chrome_by_attributes(element, hidden_styles):
-            scan.chrome.append((position, element))
-        elif tag in _TEXT_CHROME_TAGS and (not first or first in _CHROME_TEXT_OPENERS):
-            scan.text_chrome.append((position, element))  # its text may open with CHROME_TEXT
-        if first:
+        if text:
+            first = text.lstrip()[:1]  # "" when the text is all space
             if first in _OPENERS:
-                _note_opener(scan, first, element)
+                (heading_owners if first in _HEADING_OPENERS else breadcrumb_owners).append(element)
             if not breadcrumbs_possible and _CHROME_TEXT_CORE_START in text:  # (a quick test first)
                 breadcrumbs_possible = _may_hold_breadcrumb(text)
         tail = element.tail
         if tail and element is not root:
             first = tail.lstrip()[:1]
-            if first:
-                if first in _OPENERS:
-                    _note_opener(scan, first, element.getparent())
-                if not breadcrumbs_possible and _CHROME_TEXT_CORE_START in tail:
-                    breadcrumbs_possible = _may_hold_breadcrumb(tail)
-    scan.breadcrumbs_possible = breadcrumbs_possible
-    return scan
+            if first in _OPENERS:
+                owner = element.getparent()
+                (heading_owners if first in _HEADING_OPENERS else breadcrumb_owners).append(owner)
+            if not breadcrumbs_possible and _CHROME_TEXT_CORE_START in tail:
+                breadcrumbs_possible = _may_hold_breadcrumb(tail)
+    return PageScan(elements, chrome, heading_owners, breadcrumb_owners, breadcrumbs_possible)
 
 
-def _may_be_chrome_by_attributes(element: etree._Element, hidden_styles: dict[str, bool]) -> bool:
-    """Whether the attributes may make an element chrome (a class/id name, hidden); cached by style.
-
-    The names first (one call into lxml; most elements have no attribute or none of these).
-    """
-    names = element.keys()
-    if not names:
-        return False
-    if "class" in names or "id" in names or "hidden" in names:
-        return True
-    if "style" not in names:
-        return False
-    style = element.get("style")
-    if not style:
-        return False
-    hidden = hidden_styles.get(style)
-    if hidden is None:
-        hidden = hidden_styles[style] = bool(_HIDDEN_STYLE.search(style))
-    return hidden
+def _may_open_with_breadcrumb(element: etree._Element) -> bool:
+    """Whether an element's own text does not rule out its text content opening with CHROME_TEXT
+    (the text is blank or its first non-space character opens a CHROME_TEXT word)."""
+    text = element.text
+    first = text.lstrip()[:1] if text else ""
+    return not first or first in _CHROME_TEXT_OPENERS
 
 
 def _may_hold_breadcrumb(text: str) -> bool:
     """Whether a page holding this text may hold CHROME_TEXT (the word may start at its end)."""
     return _CHROME_TEXT_CORE in text or text.endswith(_CHROME_TEXT_CORE_START)
-
-
-def _note_opener(scan: PageScan, first: str, owner: etree._Element) -> None:
-    """Record the owner of a text whose first non-space character may open a heading or breadcrumb."""
-    if first in _HEADING_OPENERS:
-        scan.heading_owners.append(owner)
-    else:
-        scan.breadcrumb_owners.append(owner)
 
 
 def _ancestors_or_self(elements: list[etree._Element]) -> set[etree._Element]:
@@ -273,9 +263,17 @@ def remove_chrome(root: etree._Element) -> PageScan:
     candidates = scan.chrome
     holders: set[etree._Element] = set()
     if scan.breadcrumbs_possible:
-        # a breadcrumb's first character opens one of its texts: it holds a breadcrumb owner
+        # a breadcrumb's first character opens one of its texts: it holds a breadcrumb owner; the
+        # elements that may be chrome by their text alone: those holders that may be chrome by no
+        # tag or attribute, with a breadcrumb tag and an own text that does not rule one out
         holders = _ancestors_or_self(scan.breadcrumb_owners)
-        text_chrome = [item for item in scan.text_chrome if item[1] in holders]
+        by_tag_or_attributes = {element for _, element in scan.chrome}
+        positions = {element: position for position, element in enumerate(scan.elements)}
+        text_chrome = sorted(
+            (positions[element], element) for element in holders
+            if element in positions and element.tag in _TEXT_CHROME_TAGS
+            and element not in by_tag_or_attributes and _may_open_with_breadcrumb(element)
+        )
         candidates = list(heapq.merge(scan.chrome, text_chrome, key=lambda item: item[0]))
     removed_until = -1  # the last scan position inside a removed element
     for position, element in candidates:

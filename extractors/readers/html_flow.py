@@ -115,9 +115,13 @@ def _walk(root: etree._Element, out: _FlowBuilder) -> None:
         if tag in BLOCK_TAGS:
             out.paragraph_break()
             stack.append(_BLOCK_END)
-        out.add_text(element.text, element.sourceline)
+        text = element.text
+        if text:  # (add_text skips no text; a line number read only for a text)
+            out.add_text(text, element.sourceline)
         for child in reversed(element):
-            stack.append((None, (child.tail, child.sourceline)))
+            tail = child.tail
+            if tail:
+                stack.append((None, (tail, child.sourceline)))
             stack.append((child, None))
 
 

@@ -179,8 +179,11 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
     # columns of the rows below the current one taken by rowspans (a row's own cells never overlap)
     taken_below: dict[int, set[int]] = {}
     # spans by the cell's attributes: a table repeats a few attribute sets (one items() call into
-    # lxml per cell, read once per distinct set)
+    # lxml per cell, read once per distinct set); a cell that repeats the attributes of the cell
+    # before it (most do) takes its spans without a look-up
     spans_by_attributes: dict[tuple[tuple[str, str], ...], tuple[int, int] | None] = {}
+    previous_items: list[tuple[str, str]] | None = None
+    spans: tuple[int, int] | None = None
     n_cols = 0
     row_index = 0
     for group in row_groups(table):
@@ -188,12 +191,17 @@ def build_table_block(table: etree._Element, table_index: int) -> TableBlock:
         for tr in group:
             taken = taken_below.pop(row_index, None)
             col = 0
-            for td in tr.iterchildren(*_CELL_TAGS):  # tags are lowercase (lxml's HTML parser)
-                attributes = tuple(td.items())
-                try:
-                    spans = spans_by_attributes[attributes]
-                except KeyError:
-                    spans = spans_by_attributes[attributes] = _cell_spans(attributes)
+            for td in tr:
+                if td.tag not in _CELL_TAGS:  # tags are lowercase (lxml's HTML parser)
+                    continue
+                items = td.items()
+                if items != previous_items:
+                    previous_items = items
+                    attributes = tuple(items)
+                    try:
+                        spans = spans_by_attributes[attributes]
+                    except KeyError:
+                        spans = spans_by_attributes[attributes] = _cell_spans(attributes)
                 if spans is None:
                     continue  # a hidden cell takes no slot
                 colspan, rowspan = spans

@@ -34,9 +34,17 @@ _NBSP = "\u00a0"
 # Any character collapse_whitespace would change (str.isspace characters and the invisible ones).
 _NEEDS_COLLAPSE = re.compile(rf"[\s{INVISIBLE_CHARS}]")
 
-# Text content of an element (its text and every descendant's text and tail), as lxml.html's
-# ``text_content()`` computes it, for plain lxml.etree elements.
-text_content = etree.XPath("string()", smart_strings=False)
+
+
+def text_content(element: etree._Element) -> str:
+    """Text content of an element (its text and every descendant's text and tail), as lxml.html's
+    ``text_content()`` and XPath ``string()`` compute it, for plain lxml.etree elements.
+
+    lxml's text serialisation reads the same libxml2 node content as ``string()`` without an
+    XPath evaluation per call (whose set-up cost several times a short element's text).
+    """
+    text: str = etree.tostring(element, method="text", encoding=str, with_tail=False)
+    return text
 
 
 def visible_char_count(text: str) -> int:
@@ -61,7 +69,11 @@ def collapse_whitespace(raw: str) -> str:
 
     A source line break between two wide characters is dropped; ``&nbsp;`` becomes a space.
     """
-    if not raw or raw.isspace():
+    if raw.isprintable() and " " not in raw:
+        # fast path, same result: every character collapsing changes (whitespace, invisible) is
+        # unprintable or the space (tests/test_html_text.py checks every code point)
+        return raw
+    if raw.isspace():
         return ""
     if not _NEEDS_COLLAPSE.search(raw):  # fast path, same result: nothing to collapse or trim
         return raw
