@@ -16,6 +16,23 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 
 
+class _Digits(dict[int, str]):
+    """``str(n)`` of the numbers locators hold (line, table, row, col), each made once per process:
+    ``_DIGITS[n]`` (a dict hit) is several times cheaper than formatting ``n`` again. Bounded: numbers
+    beyond :attr:`KEPT` are formatted each time (a line number of a huge text is rarely asked twice)."""
+
+    KEPT = 100_000
+
+    def __missing__(self, number: int) -> str:
+        text = str(number)
+        if 0 <= number < self.KEPT:
+            self[number] = text
+        return text
+
+
+_DIGITS = _Digits()
+
+
 @dataclass(slots=True)
 class Locator:
     """Where something was found in the source. All fields optional; set what the format knows.
@@ -39,14 +56,16 @@ class Locator:
         """A short locator a person can follow, e.g. ``p4 table 2 row 7 col 3`` or ``line 42``."""
         if self.offset is None and self.bbox is None and self.image is None and self.page is None \
                 and self.row is not None and self.col is not None:
-            # the shapes of nearly every table cell (Word, text, HTML), spelt out for speed
-            if self.line is None:
-                if self.table is not None:
-                    return f"table {self.table} row {self.row} col {self.col}"
-            elif self.table is None:
-                return f"line {self.line} row {self.row} col {self.col}"
+            # the shapes of nearly every table cell (Word, text, HTML), spelt out for speed (and
+            # their numbers' digits looked up: formatting an int was a third of the time)
+            line, table = self.line, self.table
+            if line is None:
+                if table is not None:
+                    return f"table {_DIGITS[table]} row {_DIGITS[self.row]} col {_DIGITS[self.col]}"
+            elif table is None:
+                return f"line {_DIGITS[line]} row {_DIGITS[self.row]} col {_DIGITS[self.col]}"
             else:
-                return f"line {self.line} table {self.table} row {self.row} col {self.col}"
+                return f"line {_DIGITS[line]} table {_DIGITS[table]} row {_DIGITS[self.row]} col {_DIGITS[self.col]}"
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"p{self.page}")
