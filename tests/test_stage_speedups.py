@@ -85,3 +85,21 @@ def test_checks_use_the_last_cell_of_a_code_and_null_as_not_assessable() -> None
                                                                  list(eq.codes))
     failing = run_checks([*cells[:-1], _cell(eq.codes[-1], 2.0)], "F2021")[0]
     assert (failing.status, failing.lhs, failing.rhs) == (CheckStatus.FAIL, 2.0, 3.0)
+
+
+def test_cached_hmm_words_follow_a_word_forced_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The HMM's words of a run are cached while no word is forced apart; once one is (jieba's
+    ``del_word``), the cut is jieba's again."""
+    from gongkai.extractors.prose.cut import cut, prefix_dict
+    from gongkai.extractors.prose.lexicon import import_jieba
+
+    finalseg = import_jieba().finalseg
+    words = prefix_dict({"公开": 10}, 100)  # every other character is left to the HMM
+    text = "公开张三丰收到申请公开"
+    first = cut(text, words)
+    assert cut(text, words) == first  # (now from the cache)
+    forced = next(w for w in first if len(w) > 1 and w != "公开")
+    monkeypatch.setattr(finalseg, "Force_Split_Words", {forced})
+    again = cut(text, words)
+    assert forced not in again and "".join(again) == text
+    assert again == ["公开", *finalseg.cut(text[2:-2]), "公开"]
