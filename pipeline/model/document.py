@@ -15,22 +15,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 
-
-class _Digits(dict[int, str]):
-    """``str(n)`` of the numbers locators hold (line, table, row, col), each made once per process:
-    ``_DIGITS[n]`` (a dict hit) is several times cheaper than formatting ``n`` again. Bounded: numbers
-    beyond :attr:`KEPT` are formatted each time (a line number of a huge text is rarely asked twice)."""
-
-    KEPT = 100_000
-
-    def __missing__(self, number: int) -> str:
-        text = str(number)
-        if 0 <= number < self.KEPT:
-            self[number] = text
-        return text
+# str(n) of the numbers locators hold (line, table, row, col), each made once per process: looking
+# one up is several times cheaper than formatting it again (a plain dict: its subscript is the
+# fastest). Bounded: numbers from _KEPT on are formatted each time.
+_DIGITS: dict[int, str] = {}
+_KEPT = 100_000
 
 
-_DIGITS = _Digits()
+def _keep_digits(*numbers: int | None) -> None:
+    for number in numbers:
+        if number is not None and 0 <= number < _KEPT:
+            _DIGITS[number] = str(number)
 
 
 @dataclass(slots=True)
@@ -58,14 +53,17 @@ class Locator:
                 and self.row is not None and self.col is not None:
             # the shapes of nearly every table cell (Word, text, HTML), spelt out for speed (and
             # their numbers' digits looked up: formatting an int was a third of the time)
-            line, table = self.line, self.table
-            if line is None:
-                if table is not None:
-                    return f"table {_DIGITS[table]} row {_DIGITS[self.row]} col {_DIGITS[self.col]}"
-            elif table is None:
-                return f"line {_DIGITS[line]} row {_DIGITS[self.row]} col {_DIGITS[self.col]}"
-            else:
-                return f"line {_DIGITS[line]} table {_DIGITS[table]} row {_DIGITS[self.row]} col {_DIGITS[self.col]}"
+            line, table, row, col = self.line, self.table, self.row, self.col
+            try:
+                if line is None:
+                    if table is not None:
+                        return f"table {_DIGITS[table]} row {_DIGITS[row]} col {_DIGITS[col]}"
+                elif table is None:
+                    return f"line {_DIGITS[line]} row {_DIGITS[row]} col {_DIGITS[col]}"
+                else:
+                    return f"line {_DIGITS[line]} table {_DIGITS[table]} row {_DIGITS[row]} col {_DIGITS[col]}"
+            except KeyError:  # a number not seen before (kept from now on) or too large: formatted below
+                _keep_digits(line, table, row, col)
         parts: list[str] = []
         if self.page is not None:
             parts.append(f"p{self.page}")
