@@ -28,13 +28,15 @@ def _words(number: int) -> str:
 
 
 # the shape around each section's heading words (schemas.headings holds the words themselves)
+# (The numeral comes first and the "not after （, ( or 第" test looks back over it: a pattern that
+# starts with a literal is searched for that character, not tried at every position of the text.)
 HEADING_PATTERNS: dict[int, re.Pattern[str]] = {
-    1: re.compile(rf"(?<![（(第])一{_SEP}{_words(1)}"),
-    2: re.compile(rf"(?<![（(第])二{_SEP}{_ANY}{{0,12}}?{_words(2)}{_ANY}{{0,12}}?情况"),
-    3: re.compile(rf"(?<![（(第])三{_SEP}{_ANY}{{0,16}}?{_words(3)}{_ANY}{{0,10}}?情况"),
-    4: re.compile(rf"(?<![（(第])四{_SEP}{_ANY}{{0,20}}?{_words(4)}{_ANY}{{0,18}}?情况"),
-    5: re.compile(rf"(?<![（(第])五{_SEP}{_ANY}{{0,16}}?{_words(5)}{_ANY}{{0,12}}?(?:情况|措施)"),
-    6: re.compile(rf"(?<![（(第])六{_SEP}{_ANY}{{0,8}}?{_words(6)}{_ANY}{{0,12}}?事项"),
+    1: re.compile(rf"一(?<![（(第]一){_SEP}{_words(1)}"),
+    2: re.compile(rf"二(?<![（(第]二){_SEP}{_ANY}{{0,12}}?{_words(2)}{_ANY}{{0,12}}?情况"),
+    3: re.compile(rf"三(?<![（(第]三){_SEP}{_ANY}{{0,16}}?{_words(3)}{_ANY}{{0,10}}?情况"),
+    4: re.compile(rf"四(?<![（(第]四){_SEP}{_ANY}{{0,20}}?{_words(4)}{_ANY}{{0,18}}?情况"),
+    5: re.compile(rf"五(?<![（(第]五){_SEP}{_ANY}{{0,16}}?{_words(5)}{_ANY}{{0,12}}?(?:情况|措施)"),
+    6: re.compile(rf"六(?<![（(第]六){_SEP}{_ANY}{{0,8}}?{_words(6)}{_ANY}{{0,12}}?事项"),
 }
 _MAX_LINE_HEADING = 40
 # leftover instructions of the blank form, not the agency's prose (D23: "编写说明:可先适当综述…")

@@ -138,6 +138,9 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
     rid = result.report_id
     cells, checks, sections, errors = result.cells, result.checks, result.sections, result.errors
     facts, keywords = result.facts, result.keywords
+    # (a comprehension per column: cheaper than one attrgetter of all columns per cell and a zip)
+    cell_values = [c.value for c in cells]
+    cell_flags = [c.flag for c in cells]
     report: Columns = {
         "report_id": [rid],
         "source_path": [result.source_path],
@@ -152,8 +155,8 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
         "title": [result.title],
         "table_templates": [json.dumps(result.table_templates, ensure_ascii=False, sort_keys=True)],
         "n_cells": [len(cells)],
-        "n_values": [sum(1 for c in cells if c.value is not None)],
-        "n_flagged": [sum(1 for c in cells if c.flag not in _SILENT_FLAGS)],
+        "n_values": [len(cell_values) - cell_values.count(None)],
+        "n_flagged": [len(cell_flags) - sum(map(cell_flags.count, _SILENT_FLAGS))],
         "checks_failed": [result.checks_failed],
         "error_codes": [",".join(dict.fromkeys(e.code for e in errors))],
         "info_fee_yuan": [result.info_fee_yuan],
@@ -163,8 +166,8 @@ def columns_for(result: ReportResult) -> dict[str, Columns]:
         "reports": report,
         "cells": {
             "report_id": [rid] * len(cells), "table": [c.table for c in cells], "cell": [c.cell for c in cells],
-            "value": [c.value for c in cells], "unit": [c.unit for c in cells], "raw": [c.raw for c in cells],
-            "flag": [c.flag for c in cells], "page": [c.page for c in cells], "locator": [c.locator for c in cells],
+            "value": cell_values, "unit": [c.unit for c in cells], "raw": [c.raw for c in cells],
+            "flag": cell_flags, "page": [c.page for c in cells], "locator": [c.locator for c in cells],
             "year": [result.year] * len(cells),
         },
         "checks": {

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from math import log
 from types import ModuleType
 
@@ -88,9 +89,16 @@ def _run_words(run: str, words: PrefixDict, finalseg: ModuleType) -> Iterator[st
     if len(run) == 1:
         yield run
     elif not _entry(words, run):
-        yield from finalseg.cut(run)
+        yield from (finalseg.cut(run) if finalseg.Force_Split_Words else _hmm_words(run, finalseg))
     else:
         yield from run
+
+
+@lru_cache(maxsize=8192)
+def _hmm_words(run: str, finalseg: ModuleType) -> tuple[str, ...]:
+    """``finalseg.cut(run)``, cached: while no word is forced apart (``jieba.del_word``; gongkai's
+    dictionary forces none), the HMM's words depend on the run alone, and runs recur across reports."""
+    return tuple(finalseg.cut(run))
 
 
 def _cut_block(block: str, words: PrefixDict, finalseg: ModuleType) -> Iterator[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from gongkai.extractors.numbers import parse_cell
 from gongkai.extractors.tables.rows import RowRecord, Slot
@@ -41,14 +41,21 @@ def _reading(raw: str, signed: bool, decimal: bool) -> tuple[float | None, str |
     return value, flag, parsed.unit if parsed.unit in ("元", "万元") else None
 
 
-def cells_from_slots(table: str, codes: Sequence[str], slots: Sequence[Slot],
+@cache
+def _units(codes: tuple[str, ...]) -> tuple[str, ...]:
+    """The unit of each cell code (a row's codes are one cached tuple: looked up once)."""
+    return tuple(map(unit_of, codes))
+
+
+def cells_from_slots(table: str, codes: tuple[str, ...], slots: Sequence[Slot],
                      specs: Sequence[SlotSpec]) -> list[CellValue]:
     """The printed cells of a row → CellValues: each number as printed, or null with the parser's flag."""
     out: list[CellValue] = []
-    for code, slot, spec in zip(codes, slots, specs, strict=True):
+    append = out.append
+    for code, code_unit, slot, spec in zip(codes, _units(codes), slots, specs, strict=True):
         raw, locator = slot.text, slot.locator
         value, flag, unit = _reading(raw, spec.signed, spec.decimal)
-        out.append(CellValue(table, code, value, unit or unit_of(code), raw, flag, locator.page, locator.describe()))
+        append(CellValue(table, code, value, unit or code_unit, raw, flag, locator.page, locator.describe()))
     return out
 
 

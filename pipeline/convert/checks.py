@@ -8,28 +8,27 @@ as zero).
 
 from __future__ import annotations
 
-from typing import cast
-
 from gongkai.model.result import CellValue, CheckResult, CheckStatus
-from gongkai.schemas.rules import RULES, Equation, equations
+from gongkai.schemas.rules import RULES, equations
 
 __all__ = ["RULES", "TOLERANCE", "run_checks"]
 
 TOLERANCE = 1e-6
-
-
-def _evaluate(eq: Equation, values: dict[str, float | None]) -> CheckResult:
-    lhs_values = list(map(values.get, eq.lhs))
-    rhs_values = list(map(values.get, eq.rhs))
-    if None in lhs_values or None in rhs_values:
-        return CheckResult(eq.rule, eq.scope, None, None, CheckStatus.NOT_ASSESSABLE, [*eq.lhs, *eq.rhs])
-    lhs = float(sum(cast(list[float], lhs_values)))  # all numbers (checked above)
-    rhs = float(sum(cast(list[float], rhs_values)))
-    status = CheckStatus.PASS if abs(lhs - rhs) <= TOLERANCE else CheckStatus.FAIL
-    return CheckResult(eq.rule, eq.scope, lhs, rhs, status, [*eq.lhs, *eq.rhs])
+_PASS, _FAIL, _NOT_ASSESSABLE = CheckStatus.PASS, CheckStatus.FAIL, CheckStatus.NOT_ASSESSABLE
 
 
 def run_checks(cells: list[CellValue], template: str) -> list[CheckResult]:
     layout = template if template in ("F2021", "F2019") else "F2021"
-    values = {c.cell: c.value for c in cells}
-    return [_evaluate(eq, values) for eq in equations(layout)]
+    values = {c.cell: c.value for c in cells}  # (the last cell of a code counts)
+    number = {code: value for code, value in values.items() if value is not None}.__getitem__
+    out: list[CheckResult] = []
+    for eq in equations(layout):
+        try:  # a null or missing input cell (KeyError) makes the equation not assessable
+            lhs = float(sum(map(number, eq.lhs)))
+            rhs = float(sum(map(number, eq.rhs)))
+        except KeyError:
+            out.append(CheckResult(eq.rule, eq.scope, None, None, _NOT_ASSESSABLE, [*eq.lhs, *eq.rhs]))
+            continue
+        status = _PASS if abs(lhs - rhs) <= TOLERANCE else _FAIL
+        out.append(CheckResult(eq.rule, eq.scope, lhs, rhs, status, [*eq.lhs, *eq.rhs]))
+    return out

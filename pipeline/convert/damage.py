@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from operator import attrgetter
 
 from gongkai.extractors.encoding import DAMAGED
 from gongkai.extractors.tables.cells import source_locator
@@ -33,12 +32,11 @@ STREAM_WINDOW = 300
 _UNREAD = frozenset({"unreadable", "ambiguous"})
 _STREAM = re.compile(r"^(.*?) char (\d+)")
 _DIGIT = re.compile(r"\d")
-_TEXT = attrgetter("text")
 
 
 def null_damaged(document: Document, cells: list[CellValue]) -> tuple[list[CellValue], list[str]]:
     """``cells`` with those near damaged text nulled, and where the damage is (for the error)."""
-    if not any(DAMAGED in (block.text if isinstance(block, TextBlock) else "".join(map(_TEXT, block.cells)))
+    if not any(DAMAGED in (block.text if isinstance(block, TextBlock) else "".join([c.text for c in block.cells]))
                for block in document.blocks):
         return cells, []  # (nearly every report: nothing else to do)
     rows: dict[str, tuple[int, int]] = {}  # grid cell locator -> (block, row)
