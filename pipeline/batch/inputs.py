@@ -137,22 +137,11 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield entry
 
 
-_HASH_READ_BYTES = 1 << 16
-
-
 def _hash_file(path: str) -> str:
-    """sha256 of the file's bytes, read through a plain descriptor (no buffered file object: its
-    fstat, ioctl and lseek calls cost more than the read of a typical report)."""
-    digest = hashlib.sha256()
-    buffer = bytearray(_HASH_READ_BYTES)
-    view = memoryview(buffer)
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        while size := os.readv(fd, [buffer]):
-            digest.update(view[:size])
-    finally:
-        os.close(fd)
-    return digest.hexdigest()
+    """sha256 of the file's bytes, read unbuffered (a buffered file object's ioctl and lseek calls
+    cost more than the read of a typical report)."""
+    with open(path, "rb", buffering=0) as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _is_done(done: DoneDocument | None, rules: ScanRules) -> bool:

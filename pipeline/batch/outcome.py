@@ -48,6 +48,7 @@ class DocumentOutcome:
     checks_failed: int
     error_codes: tuple[str, ...]
     tables: dict[str, bytes] = field(repr=False)  # table name -> its column lists, pickled
+    reasons: tuple[str, ...] = ()  # why the status is not ok (reports.reasons), for the run's summary
     seconds: float = 0.0
     worker_rss: int = 0  # bytes; resident memory of the worker after the document (0: unknown)
     worker_cpu_s: float = 0.0  # CPU seconds the worker process has used so far
@@ -62,10 +63,6 @@ class DocumentOutcome:
         """The rows of table ``name`` as a typed Arrow table (for people and tests)."""
         return table_from_columns(name, self.columns(name))
 
-    @property
-    def reasons(self) -> list[str]:
-        """Why the status is not ok (``reports.reasons``)."""
-        return list(self.columns("reports")["reasons"][0])
 
 
 def encode_tables(columns: dict[str, Columns]) -> dict[str, bytes]:
@@ -86,6 +83,7 @@ def outcome_from_result(result: ReportResult, seconds: float = 0.0, worker_rss: 
         checks_failed=result.checks_failed,
         error_codes=tuple(dict.fromkeys(e.code for e in result.errors)),
         tables=encode_tables(columns_for(result)),
+        reasons=tuple(result.status_reasons()),
         seconds=seconds,
         worker_rss=worker_rss,
         worker_cpu_s=worker_cpu_s,

@@ -140,9 +140,7 @@ class BatchSummary:
         self.by_error.update(outcome.error_codes)
         self.checks_failed += outcome.checks_failed
         self.reports_with_failed_checks += 1 if outcome.checks_failed else 0
-        # the pickled reports row holds the code's UTF-8 bytes verbatim when it is among the reasons:
-        # most documents are counted without unpickling it
-        self.reports_without_values += b"no_values" in outcome.tables["reports"] and "no_values" in outcome.reasons
+        self.reports_without_values += "no_values" in outcome.reasons
         self.peak_worker_rss = max(self.peak_worker_rss, outcome.worker_rss)
         if outcome.worker:
             used = self.worker_cpu.get(outcome.worker, 0.0)
